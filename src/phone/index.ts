@@ -1,0 +1,11 @@
+export {
+  parsePhone,
+  normalizePhone,
+  phoneKey,
+  phoneSearchTerm,
+  isInternalExtension,
+  splitExtension,
+  type ParsedPhone,
+  type PhoneOptions,
+} from './parse.ts';
+export { extractPhones, extractPhoneDetails, type ExtractedPhone } from './extract.ts';
