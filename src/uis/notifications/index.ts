@@ -7,3 +7,8 @@ export type { UisNotificationTemplate } from './templates.ts';
 export { renderLikeUis, renderUisValue, placeholdersIn } from './render-like-uis.ts';
 export type { RenderOptions } from './render-like-uis.ts';
 export { DEFAULT_UIS_TIME_ZONE, parseUisTime, formatUisDateTime } from './uis-time.ts';
+export { parseNotification } from './parse-notification.ts';
+export type { ParseInput, ParseResult } from './parse-notification.ts';
+export { uisCallEventSchema } from './call-event.ts';
+export type { UisCallEvent, UisCallEventKind } from './call-event.ts';
+export { parseLenientJson, LiteralPlaceholder } from './lenient-json.ts';
