@@ -1,0 +1,56 @@
+// Every request to MoySklad goes through a RequestGate. The real gate (implemented over the
+// database elsewhere) enforces the per-principal rate budget, the in-flight cap and back-off; the
+// clients here only describe each request and report rate-limit answers.
+//
+// Protocol between a client and the gate:
+// - the client calls `gate.run(key, send)`; the gate decides when to call `send()` (maybe never:
+//   it may throw its own "no token now, reschedule" error, which the client propagates unchanged);
+// - `send()` performs exactly one HTTP exchange. When MoySklad answers 429, `send()` throws a
+//   `RateLimitedError` (from ./errors.ts) carrying `retryAfterMs`; the gate catches it, pushes the
+//   principal's next allowed time to now + retryAfterMs, and rethrows (or retries, its choice);
+// - on success `send()` resolves to the Response, whose headers (`X-RateLimit-Remaining`,
+//   `X-Lognex-Reset`, …) the gate may read; the body is already buffered, so reading headers is free.
+
+export type MoyskladApi = 'json' | 'phone' | 'vendor';
+
+/** Priority lane: live call cards first, then call-log updates, then bulk imports. */
+export type GateLane = 'live' | 'log' | 'backfill';
+
+export interface GateKey {
+  /** Who is charged: account + credential identity (never the secret itself). */
+  principal: string;
+  api: MoyskladApi;
+  lane: GateLane;
+  /** Rate units this request consumes (JSON API weights: 1 solution token … 4 user credentials). */
+  weight: number;
+}
+
+export interface RequestGate {
+  run(key: GateKey, send: () => Promise<Response>): Promise<Response>;
+}
+
+/** No limiting at all: for tests and one-off tools. */
+export const passThroughGate: RequestGate = {
+  run: (_key, send) => send(),
+};
+
+/** A pass-through gate that records what went through it (tests assert on the keys). */
+export function recordingGate(): RequestGate & { keys: GateKey[]; rateLimited: number[] } {
+  const keys: GateKey[] = [];
+  const rateLimited: number[] = [];
+  return {
+    keys,
+    rateLimited,
+    async run(key, send) {
+      keys.push(key);
+      try {
+        return await send();
+      } catch (err) {
+        if (err instanceof Error && 'retryAfterMs' in err && typeof err.retryAfterMs === 'number') {
+          rateLimited.push(err.retryAfterMs);
+        }
+        throw err;
+      }
+    },
+  };
+}

@@ -1,0 +1,1 @@
+export { parseWebhookDelivery, type WebhookDelivery, type WebhookEvent, type WebhookParseResult } from './parse.ts';
