@@ -61,7 +61,9 @@ function parseUnsafe(input: ParseInput): ParseResult {
   const extracted = extractFields(input.contentType, input.rawBody, input.query);
   if (!extracted.ok) return { ok: false, reason: extracted.reason };
   const fields = extracted.fields;
-  if (fields.size === 0) return { ok: false, reason: 'empty notification: no body and no query parameters' };
+  if (fields.size === 0 && extracted.format === 'empty') {
+    return { ok: false, reason: 'empty notification: no body and no query parameters' };
+  }
 
   const get = (name: string): FieldValue | undefined => {
     const direct = fields.get(name);
