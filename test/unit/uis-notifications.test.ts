@@ -64,7 +64,7 @@ function sampleValue(name: UisVariableName, r: () => number, at: Date): UisValue
     default:
       break;
   }
-  const shape = UIS_VARIABLES[name];
+  const shape: string = UIS_VARIABLES[name];
   switch (shape) {
     case 'integer':
       return int(2_000_000_000);
