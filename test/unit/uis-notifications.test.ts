@@ -249,8 +249,7 @@ describe('parseNotification: our templates round-trip', () => {
       assert.ok(template);
       const quoted = template.bodyTemplate.replace(/\{\{(\w+)\}\}/g, '"{{$1}}"');
       const vars = sampleVars(def, 99);
-      // arrays inside quotes cannot survive; UIS authors who quote use scalar variables
-      for (const [k, v] of Object.entries(vars)) if (Array.isArray(v)) delete vars[k];
+      // lists inside quotes ("[...]") break JSON; the positional salvage reads them back
       const body = renderLikeUis(quoted, vars);
       const res = parseNotification({ eventKey: def.key, contentType: 'application/json', rawBody: body });
       assert.ok(res.ok, res.ok ? '' : res.reason);

@@ -38,11 +38,17 @@ export function extractFields(contentType: string | null | undefined, raw: BodyI
     // Decide by the content, not the header: UIS's Content-Type is undocumented (reference §1.2).
     if (trimmed.startsWith('{') || trimmed.startsWith('[')) {
       const parsed = parseLenientJson(trimmed);
-      if (!parsed.ok) return { ok: false, reason: parsed.reason };
-      const root = Array.isArray(parsed.value) ? parsed.value[0] : parsed.value;
-      if (!isObject(root)) return { ok: false, reason: 'JSON body is not an object' };
-      flattenInto(fields, root);
-      format = 'json';
+      if (parsed.ok) {
+        const root = Array.isArray(parsed.value) ? parsed.value[0] : parsed.value;
+        if (!isObject(root)) return { ok: false, reason: 'JSON body is not an object' };
+        flattenInto(fields, root);
+        format = 'json';
+      } else {
+        const salvaged = salvageKeyValues(trimmed);
+        if (!salvaged) return { ok: false, reason: parsed.reason };
+        for (const [k, v] of salvaged) if (!fields.has(k)) fields.set(k, v);
+        format = 'json-salvaged';
+      }
     } else if (trimmed.includes('=')) {
       addPairs(fields, new URLSearchParams(trimmed));
       format = 'form';
@@ -138,4 +144,43 @@ export function decodeFormValue(raw: string): FieldValue | undefined {
     }
   }
   return text;
+}
+
+const KEY = /"([A-Za-z_][A-Za-z0-9_]*)"\s*:\s*/g;
+
+/**
+ * Last resort for a complete `{...}` body that is still not JSON — typically a list placeholder
+ * wrapped in quotes (`"tag_names": "{{tag_names}}"` → `"["a","b"]"`). Reads `"key": value` pairs by
+ * position: each value runs up to the next key. Truncated bodies (no closing brace) are not salvaged.
+ */
+export function salvageKeyValues(text: string): FlatFields | null {
+  if (!text.startsWith('{') || !text.endsWith('}')) return null;
+  const keys = [...text.matchAll(KEY)];
+  if (keys.length === 0) return null;
+  const out: FlatFields = new Map();
+  keys.forEach((m, i) => {
+    const start = (m.index ?? 0) + m[0].length;
+    const end = keys[i + 1]?.index ?? text.length;
+    const rawValue = text.slice(start, end).trim().replace(/[\s,}]+$/, '').trim();
+    const key = normKey(m[1] ?? '');
+    if (rawValue === '' || rawValue.startsWith('{') && !rawValue.startsWith('{{') || out.has(key)) return;
+    const value = salvageValue(rawValue);
+    if (value !== undefined) out.set(key, value);
+  });
+  return out.size > 0 ? out : null;
+}
+
+function salvageValue(raw: string): FieldValue | undefined {
+  if (raw.length >= 2 && raw.startsWith('"') && raw.endsWith('"')) {
+    const inner = raw.slice(1, -1);
+    const innerParsed = parseLenientJson(inner);
+    if (innerParsed.ok && !(innerParsed.value instanceof LiteralPlaceholder) && typeof innerParsed.value !== 'object') {
+      return toField(innerParsed.value);
+    }
+    if (innerParsed.ok && Array.isArray(innerParsed.value)) return toField(innerParsed.value);
+    const whole = parseLenientJson(raw);
+    if (whole.ok && typeof whole.value === 'string') return toField(whole.value);
+    return PLACEHOLDER_ONLY.test(inner) ? undefined : inner;
+  }
+  return decodeFormValue(raw);
 }
