@@ -92,6 +92,11 @@ describe('click-to-call', () => {
     const sig = md5(key + body.uid + body.srcNumber + body.destNumber);
     assert.equal(verifyClickToCallSignature(sig, key, reordered).variant, 'key+bodyOrder');
   });
+  test('recognises sorted values (distinct from sorted keys when a uid sorts between numbers)', () => {
+    const b = { srcNumber: '300', destNumber: '+79161234567', uid: '1op@acc' };
+    const sig = md5(key + '+79161234567' + '1op@acc' + '300');
+    assert.equal(verifyClickToCallSignature(sig, key, JSON.stringify(b)).variant, 'key+sortedValues');
+  });
   test('wrong key, missing header, garbage header', () => {
     assert.deepEqual(verifyClickToCallSignature(signClickToCall('other-key', body), key, raw), { status: 'mismatch', variant: null });
     assert.deepEqual(verifyClickToCallSignature(undefined, key, raw), { status: 'missing', variant: null });
@@ -104,6 +109,6 @@ describe('click-to-call', () => {
     const sig = signClickToCall(key, body);
     assert.match(sig, /^[0-9A-F]{32}$/);
     assert.equal(verifyClickToCallSignature(sig, key, raw).variant, 'key+src+dest+uid');
-    assert.equal(signatureCandidates(key, raw).length, 6);
+    assert.equal(signatureCandidates(key, raw).length, 7);
   });
 });

@@ -18,6 +18,7 @@ export type SignatureVariant =
   | 'key+src+dest+uid'
   | 'key+bodyOrder'
   | 'key+sortedKeys'
+  | 'key+sortedValues'
   | 'key+rawBody'
   | 'src+dest+uid+key'
   | 'rawBody+key';
@@ -78,6 +79,7 @@ export function signatureCandidates(accessKey: string, rawBody: string): Array<[
     out.push(['key+src+dest+uid', md5(accessKey + v('srcNumber') + v('destNumber') + v('uid'))]);
     out.push(['key+bodyOrder', md5(accessKey + Object.values(parsed).map((x) => (x === null || x === undefined ? '' : String(x))).join(''))]);
     out.push(['key+sortedKeys', md5(accessKey + Object.keys(parsed).sort().map(v).join(''))]);
+    out.push(['key+sortedValues', md5(accessKey + [v('srcNumber'), v('destNumber'), v('uid')].sort().join(''))]);
     out.push(['src+dest+uid+key', md5(v('srcNumber') + v('destNumber') + v('uid') + accessKey)]);
   }
   out.push(['key+rawBody', md5(accessKey + rawBody)]);
