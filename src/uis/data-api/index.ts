@@ -28,7 +28,6 @@ export type { UisCallEnrichment } from './call-enrichment.ts';
 export { uisTalkRecordingUrl, uisFullRecordingUrl } from './recording-urls.ts';
 export type { UisRecordingHosts } from './recording-urls.ts';
 export {
-  formatUisDateTime,
   toUisDateTime,
   addMonthsNaive,
   splitReportWindows,
