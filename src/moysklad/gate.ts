@@ -54,3 +54,34 @@ export function recordingGate(): RequestGate & { keys: GateKey[]; rateLimited: n
     },
   };
 }
+
+/** Rate-limit state MoySklad reports on normal responses (JSON API); any field may be absent. */
+export interface RateLimitHeaders {
+  /** `X-RateLimit-Limit`: requests allowed per interval (don't assume 45: weights change it). */
+  limit: number | undefined;
+  /** `X-RateLimit-Remaining`. */
+  remaining: number | undefined;
+  /** `X-Lognex-Retry-TimeInterval`, ms. */
+  intervalMs: number | undefined;
+  /** `X-Lognex-Reset`, ms until the window resets (0 = not limited). */
+  resetMs: number | undefined;
+  /** `X-Lognex-Retry-After`, ms. */
+  retryAfterMs: number | undefined;
+}
+
+/** For gate implementations: read MoySklad's rate headers off a Response passed through `run`. */
+export function readRateLimitHeaders(headers: Headers): RateLimitHeaders {
+  const num = (name: string): number | undefined => {
+    const v = headers.get(name);
+    if (v === null || v.trim() === '') return undefined;
+    const n = Number(v);
+    return Number.isFinite(n) ? n : undefined;
+  };
+  return {
+    limit: num('x-ratelimit-limit'),
+    remaining: num('x-ratelimit-remaining'),
+    intervalMs: num('x-lognex-retry-timeinterval'),
+    resetMs: num('x-lognex-reset'),
+    retryAfterMs: num('x-lognex-retry-after'),
+  };
+}

@@ -14,6 +14,7 @@ import {
   RateLimitedError,
   ServerError,
   isRetryable,
+  readRateLimitHeaders,
   recordingGate,
   type RequestGate,
 } from '../../src/moysklad/index.ts';
@@ -209,6 +210,14 @@ describe('JSON API: gate', () => {
     const refusing: RequestGate = { run: async () => { throw new Error('no token, reschedule'); } };
     await assert.rejects(client({ gate: refusing }).getById('counterparty', ID1), /reschedule/);
     assert.equal(seen.length, 0);
+  });
+
+  test('the gate sees the response and can read rate headers from it', async () => {
+    handler = () => ({ json: cp(ID1), headers: { 'X-RateLimit-Limit': '45', 'X-RateLimit-Remaining': '44', 'X-Lognex-Retry-TimeInterval': '3000', 'X-Lognex-Reset': '0' } });
+    let info: ReturnType<typeof readRateLimitHeaders> | undefined;
+    const gate: RequestGate = { run: async (_k, send) => { const res = await send(); info = readRateLimitHeaders(res.headers); return res; } };
+    await client({ gate }).getById('counterparty', ID1);
+    assert.deepEqual(info, { limit: 45, remaining: 44, intervalMs: 3000, resetMs: 0, retryAfterMs: undefined });
   });
 
   test('default weights: basic 4, bearer 1', async () => {
