@@ -35,3 +35,6 @@ export { lognexContentMd5, MD5_VARIANTS, type ClickToCallAttempt, type ClickToCa
 export { createMemoryPhoneDirectory, type MemoryPhoneAccount } from './memory-directory.ts';
 export { parseMoment, formatMoment } from './moment.ts';
 export { renderPhoneInspectorHtml } from './inspector-html.ts';
+// Shared with the vendor emulator (same error body and wire rules).
+export { PhoneApiError as MsApiError, msError, type MsErrorItem } from './errors.ts';
+export { acceptsGzip, gzipOnSend, rawBodies, sendJson } from './wire.ts';
