@@ -1,0 +1,3 @@
+export { openDatabase, type Database, type Db, type Tx, type DbOrTx, type OpenOptions } from './open.ts';
+export { runMigrations, ping } from './migrate.ts';
+export * as tables from './schema/index.ts';

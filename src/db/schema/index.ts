@@ -1,0 +1,5 @@
+export * from './accounts.ts';
+export * from './credentials.ts';
+export * from './integrations.ts';
+export * from './inbox.ts';
+export * from './selftest.ts';

@@ -1,0 +1,107 @@
+import { and, desc, eq, inArray, lt, sql } from 'drizzle-orm';
+import { tables, type Db, type DbOrTx } from '../db/index.ts';
+import type { InboxStatus } from '../db/schema/inbox.ts';
+
+export type InboxRow = typeof tables.inbox.$inferSelect;
+export type NewInboxItem = Omit<typeof tables.inbox.$inferInsert, 'id' | 'status' | 'receivedAt' | 'processedAt'>;
+
+export type InboxView = {
+  id: number;
+  integrationId: string | null;
+  source: string;
+  event: string | null;
+  method: string;
+  path: string;
+  query: string | null;
+  headers: Record<string, string>;
+  contentType: string | null;
+  body: string;
+  status: InboxStatus;
+  reason: string | null;
+  receivedAt: string;
+  processedAt: string | null;
+};
+
+export const inboxView = (r: InboxRow): InboxView => ({
+  id: r.id,
+  integrationId: r.integrationId,
+  source: r.source,
+  event: r.event,
+  method: r.method,
+  path: r.path,
+  query: r.query,
+  headers: r.headers,
+  contentType: r.contentType,
+  body: r.body,
+  status: r.status,
+  reason: r.reason,
+  receivedAt: r.receivedAt.toISOString(),
+  processedAt: r.processedAt?.toISOString() ?? null,
+});
+
+export class InboxRepository {
+  constructor(private readonly db: Db) {}
+
+  async insert(tx: DbOrTx, item: NewInboxItem, status: InboxStatus = 'received', reason?: string): Promise<number> {
+    const [row] = await tx
+      .insert(tables.inbox)
+      .values({ ...item, status, reason: reason ?? null, ...(status !== 'received' && { processedAt: new Date() }) })
+      .returning({ id: tables.inbox.id });
+    return row!.id;
+  }
+
+  /** Locks the row for its processor; undefined when another attempt already settled it. */
+  async claim(tx: DbOrTx, id: number): Promise<InboxRow | undefined> {
+    const [row] = await tx.select().from(tables.inbox).where(eq(tables.inbox.id, id)).for('update');
+    return row && row.status === 'received' ? row : undefined;
+  }
+
+  async settle(tx: DbOrTx, id: number, status: Exclude<InboxStatus, 'received'>, reason?: string): Promise<void> {
+    await tx
+      .update(tables.inbox)
+      .set({ status, reason: reason ?? null, processedAt: new Date() })
+      .where(eq(tables.inbox.id, id));
+  }
+
+  async list(
+    accountId: string,
+    f: { status?: InboxStatus | undefined; integrationId?: string | undefined; beforeId?: number | undefined; limit: number },
+  ): Promise<InboxView[]> {
+    const rows = await this.db
+      .select()
+      .from(tables.inbox)
+      .where(
+        and(
+          eq(tables.inbox.accountId, accountId),
+          f.status ? eq(tables.inbox.status, f.status) : undefined,
+          f.integrationId ? eq(tables.inbox.integrationId, f.integrationId) : undefined,
+          f.beforeId !== undefined ? lt(tables.inbox.id, f.beforeId) : undefined,
+        ),
+      )
+      .orderBy(desc(tables.inbox.id))
+      .limit(f.limit);
+    return rows.map(inboxView);
+  }
+
+  async get(accountId: string, id: number): Promise<InboxView | undefined> {
+    const [row] = await this.db
+      .select()
+      .from(tables.inbox)
+      .where(and(eq(tables.inbox.accountId, accountId), eq(tables.inbox.id, id)));
+    return row && inboxView(row);
+  }
+
+  /** Retention: settled items older than the cut-off go; unprocessed ones stay until handled. */
+  async purgeOlderThan(days: number): Promise<number> {
+    const rows = await this.db
+      .delete(tables.inbox)
+      .where(
+        and(
+          lt(tables.inbox.receivedAt, sql`now() - make_interval(days => ${days})`),
+          inArray(tables.inbox.status, ['processed', 'unparseable', 'failed']),
+        ),
+      )
+      .returning({ id: tables.inbox.id });
+    return rows.length;
+  }
+}

@@ -1,0 +1,28 @@
+// What happens to an inbox item after it is stored: one processor per source. A processor works
+// inside the item's transaction (domain writes + follow-up jobs commit with the "processed" mark),
+// never calls out over the network, and says "unparseable" with a reason instead of throwing on
+// garbage, so bad input is kept and shown rather than retried forever.
+import type { Tx } from '../db/index.ts';
+import type { JobQueue } from '../queue/index.ts';
+import type { InboxRow } from './inbox-repository.ts';
+
+export type ProcessOutcome = { status: 'processed' } | { status: 'unparseable'; reason: string };
+
+export type InboxProcessor = {
+  source: string;
+  process(item: InboxRow, ctx: { tx: Tx; queue: JobQueue }): Promise<ProcessOutcome>;
+};
+
+export class InboxProcessors {
+  private readonly bySource = new Map<string, InboxProcessor>();
+
+  register(p: InboxProcessor): this {
+    if (this.bySource.has(p.source)) throw new Error(`inbox processor for ${p.source} registered twice`);
+    this.bySource.set(p.source, p);
+    return this;
+  }
+
+  get(source: string): InboxProcessor | undefined {
+    return this.bySource.get(source);
+  }
+}

@@ -1,0 +1,146 @@
+// pg-boss on the same database as everything else, in both deployment modes. Jobs that must
+// commit together with the caller's writes are sent through the transaction adapter
+// (`fromDrizzle(tx, sql)`): on PGlite sending outside it from inside a transaction deadlocks.
+import { sql } from 'drizzle-orm';
+import { PgBoss, fromDrizzle, fromPglite, type SendOptions } from 'pg-boss';
+import type { Logger } from 'pino';
+import type { Database, Tx } from '../db/index.ts';
+import { DEFAULT_QUEUE_OPTIONS, type JobDefinition } from './job-definition.ts';
+import { jobDuration, jobsTotal } from './metrics.ts';
+
+export type QueueSnapshot = { name: string; queued: number; active: number; failed: number; deferred: number };
+
+export class JobQueue {
+  readonly boss: PgBoss;
+  private started = false;
+  private readonly definitions = new Map<string, JobDefinition>();
+  private readonly abort = new AbortController();
+
+  constructor(
+    database: Database,
+    private readonly log: Logger,
+    private readonly opts: { workerConcurrency: number; maintenance: boolean },
+  ) {
+    const common = {
+      useListenNotify: true,
+      // Queue maintenance and cron run on every instance; pg-boss coordinates them with advisory locks.
+      supervise: opts.maintenance,
+      schedule: opts.maintenance,
+      migrate: true,
+    };
+    this.boss =
+      database.kind === 'pglite'
+        ? new PgBoss({ ...common, backend: 'pglite', db: fromPglite(database.pglite) })
+        : new PgBoss({ ...common, connectionString: database.connectionString, max: 6, application_name: 'uis-moysklad' });
+    this.boss.on('error', (err: Error) => this.log.error({ err }, 'queue error'));
+    this.boss.on('warning', (w: { message: string }) => this.log.warn({ warning: w.message }, 'queue warning'));
+  }
+
+  async start(definitions: JobDefinition[]): Promise<void> {
+    await this.boss.start();
+    this.started = true;
+    await this.register(definitions);
+  }
+
+  /** Declares job types (creating or updating their queues); callable after start. */
+  async register(definitions: JobDefinition[]): Promise<void> {
+    for (const def of definitions) {
+      this.definitions.set(def.name, def);
+      await this.ensureQueue(`${def.name}.dead`, { retryLimit: 0, retentionSeconds: 60 * 60 * 24 * 30 });
+      const options: Record<string, unknown> = {
+        ...DEFAULT_QUEUE_OPTIONS,
+        ...def.queue,
+        deadLetter: `${def.name}.dead`,
+        ...(def.notify && { notify: true }),
+      };
+      // pg-boss accepts a delay cap only with exponential back-off.
+      if (!options.retryBackoff) delete options.retryDelayMax;
+      await this.ensureQueue(def.name, options);
+    }
+  }
+
+  private async ensureQueue(name: string, options: Record<string, unknown>) {
+    const existing = await this.boss.getQueue(name);
+    if (!existing) {
+      await this.boss.createQueue(name, options).catch(async (err: Error) => {
+        // Another process created it between our check and our insert.
+        if (!(await this.boss.getQueue(name))) throw err;
+      });
+      return;
+    }
+    const { policy: _p, deadLetter, ...updatable } = options as { policy?: string; deadLetter?: string };
+    await this.boss.updateQueue(name, { ...updatable, ...(deadLetter && { deadLetter }) });
+  }
+
+  /** Starts workers for the given job names (all defined ones by default). */
+  async work(names: string[] = [...this.definitions.keys()]): Promise<void> {
+    for (const name of names) {
+      const def = this.definitions.get(name);
+      if (!def) throw new Error(`no job definition for ${name}`);
+      await this.boss.work(
+        name,
+        {
+          localConcurrency: def.work?.localConcurrency ?? this.opts.workerConcurrency,
+          batchSize: def.work?.batchSize ?? 1,
+          pollingIntervalSeconds: def.work?.pollingIntervalSeconds ?? 2,
+          notifyPollingIntervalSeconds: 2,
+          includeMetadata: true,
+          ...(def.work?.groupConcurrency !== undefined && { groupConcurrency: def.work.groupConcurrency }),
+        },
+        async (jobs) => {
+          for (const job of jobs) await this.run(def, job);
+        },
+      );
+    }
+  }
+
+  private async run(def: JobDefinition, job: { id: string; data: unknown; retryCount: number }) {
+    const end = jobDuration.startTimer({ queue: def.name });
+    try {
+      await def.handler(job.data, { id: job.id, name: def.name, retryCount: job.retryCount, signal: this.abort.signal });
+      jobsTotal.inc({ queue: def.name, outcome: 'completed' });
+    } catch (err) {
+      jobsTotal.inc({ queue: def.name, outcome: 'failed' });
+      this.log.warn({ err, queue: def.name, jobId: job.id, retryCount: job.retryCount }, 'job failed');
+      throw err;
+    } finally {
+      end();
+    }
+  }
+
+  /** Sends a job; inside a transaction pass `tx` so the job commits (or rolls back) with it. */
+  async send(name: string, data: object, options: SendOptions = {}, tx?: Tx): Promise<string | null> {
+    return this.boss.send(name, data, tx ? { ...options, db: fromDrizzle(tx as never, sql as never) } : options);
+  }
+
+  async sendAfter(name: string, data: object, options: SendOptions, seconds: number): Promise<string | null> {
+    return this.boss.sendAfter(name, data, options, seconds);
+  }
+
+  async schedule(name: string, cron: string, data: object = {}): Promise<void> {
+    await this.boss.schedule(name, cron, data, { tz: 'UTC' });
+  }
+
+  async snapshot(): Promise<QueueSnapshot[]> {
+    const queues = await this.boss.getQueues();
+    return queues.map((q) => ({
+      name: q.name,
+      queued: q.queuedCount,
+      active: q.activeCount,
+      failed: q.failedCount,
+      deferred: q.deferredCount,
+    }));
+  }
+
+  isRunning(): boolean {
+    return this.started;
+  }
+
+  /** Graceful: stops fetching, waits for in-flight handlers (up to `timeoutMs`), then closes. */
+  async stop(timeoutMs = 20_000): Promise<void> {
+    if (!this.started) return;
+    this.started = false;
+    await this.boss.stop({ graceful: true, timeout: timeoutMs, close: true });
+    this.abort.abort();
+  }
+}

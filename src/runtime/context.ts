@@ -1,0 +1,75 @@
+// The composition root: opens storage, builds repositories and services once, and hands the same
+// objects to the HTTP layer and the workers.
+import type { Logger } from 'pino';
+import {
+  AccountsRepository,
+  ApiTokensRepository,
+  CredentialsRepository,
+  SessionsRepository,
+  UsersRepository,
+  loadMasterKey,
+  verifyMasterKey,
+} from '../accounts/index.ts';
+import type { Config } from '../config.ts';
+import { openDatabase, runMigrations, type Database } from '../db/index.ts';
+import { InboxProcessors, InboxRepository, Intake } from '../inbox/index.ts';
+import { IntegrationsRepository, IntegrationsService } from '../integrations/index.ts';
+import { JobQueue } from '../queue/index.ts';
+
+export type AppContext = {
+  config: Config;
+  log: Logger;
+  database: Database;
+  queue: JobQueue;
+  accounts: AccountsRepository;
+  users: UsersRepository;
+  sessions: SessionsRepository;
+  apiTokens: ApiTokensRepository;
+  credentials: CredentialsRepository;
+  integrationsRepo: IntegrationsRepository;
+  integrations: IntegrationsService;
+  inbox: InboxRepository;
+  intake: Intake;
+  processors: InboxProcessors;
+  close(): Promise<void>;
+};
+
+export async function createContext(config: Config, log: Logger, opts: { maintenance?: boolean } = {}): Promise<AppContext> {
+  const database = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
+  try {
+    await runMigrations(database);
+    const masterKey = loadMasterKey({ secretKey: config.secretKey, dataDir: config.dataDir });
+    await verifyMasterKey(database.db, masterKey);
+    const db = database.db;
+    const queue = new JobQueue(database, log.child({ module: 'queue' }), {
+      workerConcurrency: config.workerConcurrency,
+      maintenance: opts.maintenance ?? true,
+    });
+    const credentials = new CredentialsRepository(db, masterKey);
+    const integrationsRepo = new IntegrationsRepository(db);
+    const inbox = new InboxRepository(db);
+    return {
+      config,
+      log,
+      database,
+      queue,
+      accounts: new AccountsRepository(db),
+      users: new UsersRepository(db),
+      sessions: new SessionsRepository(db, config.sessionTtlHours),
+      apiTokens: new ApiTokensRepository(db),
+      credentials,
+      integrationsRepo,
+      integrations: new IntegrationsService(integrationsRepo, credentials, config.publicUrl),
+      inbox,
+      intake: new Intake(db, inbox, queue),
+      processors: new InboxProcessors(),
+      async close() {
+        await queue.stop();
+        await database.close();
+      },
+    };
+  } catch (err) {
+    await database.close().catch(() => {});
+    throw err;
+  }
+}

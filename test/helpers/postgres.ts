@@ -1,0 +1,54 @@
+// Throwaway PostgreSQL databases for tests. Uses DATABASE_URL_TEST (a server URL) or
+// postgres://postgres@127.0.0.1:5432/postgres. Without a reachable server the PostgreSQL half of
+// the suite is skipped loudly — unless REQUIRE_POSTGRES=1 (set by .ci/run), which makes it fail.
+import { randomBytes } from 'node:crypto';
+import pg from 'pg';
+
+const serverUrl = process.env.DATABASE_URL_TEST ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+
+let available: Promise<string | null> | undefined;
+
+/** Resolves to null when PostgreSQL is reachable, else to the reason it is not. */
+export function postgresUnavailable(): Promise<string | null> {
+  available ??= (async () => {
+    const client = new pg.Client({ connectionString: serverUrl, connectionTimeoutMillis: 2000 });
+    try {
+      await client.connect();
+      await client.query('select 1');
+      return null;
+    } catch (err) {
+      return `PostgreSQL not reachable at ${serverUrl.replace(/:[^:@/]*@/, ':***@')}: ${(err as Error).message}`;
+    } finally {
+      await client.end().catch(() => {});
+    }
+  })();
+  return available;
+}
+
+/** Skip option for node:test: skips (with a loud notice) or fails when PostgreSQL is required. */
+export async function postgresSkip(): Promise<string | false> {
+  const reason = await postgresUnavailable();
+  if (!reason) return false;
+  if (process.env.REQUIRE_POSTGRES === '1') throw new Error(`REQUIRE_POSTGRES=1 but ${reason}`);
+  process.stderr.write(`\n!!! SKIPPING PostgreSQL tests: ${reason}\n\n`);
+  return reason;
+}
+
+export async function createThrowawayDatabase(): Promise<{ url: string; drop(): Promise<void> }> {
+  const name = `usm_test_${randomBytes(6).toString('hex')}`;
+  const admin = new pg.Client({ connectionString: serverUrl });
+  await admin.connect();
+  await admin.query(`create database ${name}`);
+  await admin.end();
+  const url = new URL(serverUrl);
+  url.pathname = `/${name}`;
+  return {
+    url: url.toString(),
+    async drop() {
+      const c = new pg.Client({ connectionString: serverUrl });
+      await c.connect();
+      await c.query(`drop database if exists ${name} with (force)`);
+      await c.end();
+    },
+  };
+}
