@@ -110,7 +110,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, opts: { dotenv?
     port: c.PORT,
     host: c.HOST,
     publicUrl: trimSlash(c.PUBLIC_URL ?? `http://localhost:${c.PORT}`),
-    dataDir: resolve(c.DATA_DIR),
+    // `memory://` keeps everything in memory (tests); anything else is a directory.
+    dataDir: c.DATA_DIR === 'memory://' ? c.DATA_DIR : resolve(c.DATA_DIR),
     databaseUrl: c.DATABASE_URL,
     secretKey: c.SECRET_KEY,
     adminEmail: c.ADMIN_EMAIL,
