@@ -1,3 +1,4 @@
+import { setMaxListeners } from 'node:events';
 // The traffic simulator: plays scenarios into a target, keeps the truth of each, runs rated mixes.
 import type { EmployeeCallRequest } from '../call-api-methods.ts';
 import { seedDefaultAccount, UisSandboxState } from '../state.ts';
@@ -128,6 +129,8 @@ export function createUisSimulator(initial: UisSimulatorOptions = {}): UisSimula
   const inFlight = new Set<Promise<unknown>>();
   let renderer = opts.render ?? createUisRenderer(opts);
   const stopper = new AbortController();
+  // One listener per pending delivery: heavy traffic legitimately has thousands.
+  setMaxListeners(0, stopper.signal);
   let n = 0;
 
   const world: ScenarioWorld = {
