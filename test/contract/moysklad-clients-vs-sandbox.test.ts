@@ -1,6 +1,4 @@
 // Our MoySklad clients against the MoySklad sandbox over real HTTP (gzip, auth, wire quirks).
-// For now this covers the Phone API emulator (src/sandbox/moysklad/phone); the JSON API part is to
-// be added once src/sandbox/moysklad/index.ts exports startMoyskladSandbox.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createServer, type Server } from 'node:http';
@@ -9,6 +7,7 @@ import Fastify, { type FastifyInstance } from 'fastify';
 import { createMemoryPhoneDirectory, createPhoneSandbox, type PhoneSandbox } from '../../src/sandbox/moysklad/phone/index.ts';
 import {
   AuthError,
+  JsonApiClient,
   NotFoundError,
   PhoneApiClient,
   parseClickToCall,
@@ -140,5 +139,48 @@ describe('PhoneApiClient vs Phone API sandbox', () => {
       await phone.clickToCall('acc-a', '101', '+79990001122', { variant });
       assert.equal(received[0]?.check.status, 'matched', `sandbox variant ${variant}`);
     }
+  });
+});
+
+describe('JsonApiClient vs JSON API sandbox', async () => {
+  const { startMoyskladSandbox, defaultCredentials } = await import('../../src/sandbox/moysklad/index.ts');
+  const sb = await startMoyskladSandbox({ seed: { orders: 1200, seed: 3 } });
+  after(() => sb.close());
+  const cr = defaultCredentials('sandbox');
+  const json = (auth: ConstructorParameters<typeof JsonApiClient>[0]['auth']) =>
+    new JsonApiClient({ baseUrl: sb.baseJsonUrl, principal: 'sandbox:json', auth });
+  const c = json({ kind: 'bearer', token: cr.solutionToken });
+
+  test('paging walks full 1000-row pages', async () => {
+    const sizes: number[] = [];
+    for await (const p of c.pages('customerorder')) sizes.push(p.rows.length);
+    assert.deepEqual(sizes, [1000, 200]);
+  });
+
+  test('getByIds, phone search, states, employees', async () => {
+    const cps = await c.list('counterparty', { limit: 3 });
+    assert.equal((await c.getByIds('counterparty', cps.rows.map((r) => r.id))).length, cps.rows.length);
+    const withPhone = cps.rows.find((r) => r.phone);
+    assert.ok(withPhone?.phone);
+    const found = await c.findCounterpartiesByPhone(withPhone.phone);
+    assert.ok(found.some((m) => m.counterparty.id === withPhone.id));
+    assert.ok((await c.getStates('customerorder')).length > 0);
+    assert.ok((await c.listEmployees()).length > 0);
+  });
+
+  test('create with syncId is idempotent; webhooks create/list/delete', async () => {
+    const syncId = 'aaaaaaaa-bbbb-4ccc-8ddd-eeeeeeeeeeee';
+    const a = await c.create('counterparty', { name: 'Контракт', phone: '+7 916 000 11 22' }, { syncId });
+    const b = await c.create('counterparty', { name: 'Контракт', phone: '+7 916 000 11 22' }, { syncId });
+    assert.equal(a.id, b.id);
+    const wh = await c.createWebhook({ url: 'https://h.example/ms', action: 'UPDATE', entityType: 'customerorder' });
+    assert.ok((await c.listWebhooks()).some((w) => w.id === wh.id));
+    await c.deleteWebhook(wh.id);
+    assert.ok(!(await c.listWebhooks()).some((w) => w.id === wh.id));
+  });
+
+  test('Basic auth works; a wrong password is an AuthError', async () => {
+    assert.ok((await json({ kind: 'basic', login: cr.login, password: cr.password }).list('counterparty', { limit: 1 })).rows.length >= 0);
+    await assert.rejects(json({ kind: 'basic', login: cr.login, password: 'wrong' }).list('counterparty', { limit: 1 }), AuthError);
   });
 });

@@ -191,7 +191,8 @@ export const noteSchema = z.looseObject({
 export type Note = z.infer<typeof noteSchema>;
 
 export const entityMetadataSchema = z.looseObject({
-  meta: metaSchema.optional(),
+  // The metadata object's own meta carries only href + mediaType (no type).
+  meta: z.unknown().optional(),
   states: z.array(stateSchema).optional(),
   attributes: z.unknown().optional(),
 });
