@@ -35,7 +35,7 @@ export function errorItem(code: number | undefined, error: string, parameter?: s
 
 export const err = {
   auth: (detail = 'Неправильный пароль или имя пользователя или ключ авторизации') =>
-    new MsError(401, 1056, `Ошибка аутентификации: ${detail}`, undefined, { 'X-Lognex-Auth': '1056', 'X-Lognex-Auth-Message': `Ошибка аутентификации: ${detail}` }),
+    new MsError(401, 1056, `Ошибка аутентификации: ${detail}`, undefined, { 'X-Lognex-Auth': '1056', 'X-Lognex-Auth-Message': encodeURIComponent(`Ошибка аутентификации: ${detail}`) }),
   unknownPath: (path: string) => new MsError(404, 1002, `Неопознанный путь: ${path}`),
   unknownType: (type: string) => new MsError(404, 1005, `Неизвестный тип: ${type}`),
   notFound: (type: string, id: string) => new MsError(404, 1021, `Объект с типом '${type}' и идентификатором '${id}' не найден`),
