@@ -32,8 +32,10 @@ export interface MoyskladSandboxOptions {
 }
 
 export interface MoyskladSandbox {
-  /** origin, e.g. http://127.0.0.1:41234 */
+  /** origin used in hrefs, e.g. http://127.0.0.1:41234 (or `publicUrl`) */
   url: string;
+  /** where the server actually listens (differs from `url` only with `publicUrl`) */
+  listenUrl: string;
   /** JSON API 1.2 base: <url>/api/remap/1.2 */
   baseJsonUrl: string;
   /** Phone API 1.0 base: <url>/api/phone/1.0 */
@@ -65,10 +67,12 @@ export async function startMoyskladSandbox(opts: MoyskladSandboxOptions = {}): P
   const addr = app.server.address();
   const port = typeof addr === 'object' && addr ? addr.port : opts.port ?? 0;
   const shownHost = host === '0.0.0.0' || host === '::' ? '127.0.0.1' : host.includes(':') ? `[${host}]` : host;
-  const url = (opts.publicUrl ?? `http://${shownHost}:${port}`).replace(/\/+$/, '');
+  const listenUrl = `http://${shownHost}:${port}`;
+  const url = (opts.publicUrl ?? listenUrl).replace(/\/+$/, '');
   control.state.origin = url;
   return {
     url,
+    listenUrl,
     baseJsonUrl: `${url}/api/remap/1.2`,
     basePhoneUrl: `${url}/api/phone/1.0`,
     inspectorUrl: `${url}/__sandbox/`,
