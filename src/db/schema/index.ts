@@ -3,3 +3,4 @@ export * from './credentials.ts';
 export * from './integrations.ts';
 export * from './inbox.ts';
 export * from './selftest.ts';
+export * from './deals.ts';
