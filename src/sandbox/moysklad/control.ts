@@ -1,5 +1,6 @@
 import { AccountRegistry, DEFAULT_APP_ID, newSecret, type Account } from './model/accounts.ts';
 import { seedAccount, type SeedSummary } from './seed/generate.ts';
+import { createRng, hashString } from './util/rng.ts';
 import { ParallelLimiter, RateLimiter } from './traffic/rate-limiter.ts';
 import { TrafficControl, type CounterEntry, type FaultRule, type LatencyRule } from './traffic/control.ts';
 import { WebhookDispatcher, type DeliveryRecord } from './webhooks/dispatcher.ts';
@@ -157,7 +158,8 @@ export class SandboxControl {
   }
 
   private addAccount(opts: AccountOptions): Account {
-    const a = this.state.registry.add(opts);
+    // account ids derive from the name so restarts and resets keep hrefs stable
+    const a = this.state.registry.add(opts, createRng(hashString(opts.name)).uuid());
     seedAccount(a, opts.seed ?? {});
     return a;
   }

@@ -1,7 +1,7 @@
 import { Ref } from '../model/ref.ts';
 import type { Account } from '../model/accounts.ts';
 import type { AttributeDef, AttributeValue, ContactPerson, Entity, StateDef } from '../model/types.ts';
-import { createRng, type Rng } from '../util/rng.ts';
+import { createRng, hashString, type Rng } from '../util/rng.ts';
 import { parseMsk } from '../util/time.ts';
 import { DEFAULT_SEED, type SeedOptions } from '../options.ts';
 import { messyPhone, nationalNumber } from './phones.ts';
@@ -25,7 +25,7 @@ export interface SeedSummary {
 /** Fills an (empty) account with deterministic, realistic-looking data. */
 export function seedAccount(account: Account, opts: SeedOptions = {}): SeedSummary {
   const orders = Math.max(0, Math.floor(opts.orders ?? DEFAULT_SEED.orders));
-  const rng = createRng((opts.seed ?? DEFAULT_SEED.seed) * 7919 + hashName(account.name));
+  const rng = createRng((opts.seed ?? DEFAULT_SEED.seed) * 7919 + hashString(account.name));
   const nCounterparties = opts.counterparties ?? Math.max(10, Math.ceil(orders / 4));
   const nEmployees = Math.max(2, opts.employees ?? Math.min(40, 6 + Math.floor(orders / 5000)));
   const data = account.data;
@@ -230,10 +230,4 @@ function attrId(defs: AttributeDef[], name: string): string {
   const d = defs.find((a) => a.name === name);
   if (!d) throw new Error(`attribute ${name}`);
   return d.id;
-}
-
-function hashName(s: string): number {
-  let h = 2166136261;
-  for (let i = 0; i < s.length; i++) h = Math.imul(h ^ s.charCodeAt(i), 16777619);
-  return h >>> 0;
 }

@@ -37,7 +37,7 @@ export function installGzip(app: FastifyInstance, prefixes: string[] = GZIP_PREF
     else if (Buffer.isBuffer(payload)) buf = payload;
     else return payload; // streams are left alone
     if (buf.length === 0) return payload;
-    const zipped = await gzipAsync(buf, { level: 4 });
+    const zipped = await gzipAsync(buf, { level: 1 });
     reply.header('content-encoding', 'gzip');
     reply.header('vary', 'Accept-Encoding');
     reply.removeHeader('content-length');

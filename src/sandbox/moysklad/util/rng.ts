@@ -41,3 +41,10 @@ export function createRng(seed: number): Rng {
   };
   return rng;
 }
+
+/** FNV-1a, for turning names into seeds. */
+export function hashString(s: string): number {
+  let h = 2166136261;
+  for (let i = 0; i < s.length; i++) h = Math.imul(h ^ s.charCodeAt(i), 16777619);
+  return h >>> 0;
+}
