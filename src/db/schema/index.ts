@@ -4,3 +4,4 @@ export * from './integrations.ts';
 export * from './inbox.ts';
 export * from './selftest.ts';
 export * from './deals.ts';
+export * from './telephony.ts';
