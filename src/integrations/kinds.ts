@@ -28,6 +28,14 @@ export const KIND_DEFINITIONS = {
       showInternalCalls: z.boolean().default(false),
       /** Click-to-call signature check: log mismatches only (default) or reject them. */
       clickToCallSignature: z.enum(['log', 'enforce']).default('log'),
+      /** UIS virtual number (E.164 digits) shown to the client on click-to-call; required by start.employee_call. */
+      clickToCallVirtualNumber: z.string().regex(/^\d{11,15}$/, 'E.164 digits, e.g. 74950000001').optional(),
+      /** «Переадресация на персонального менеджера»: answer UIS interactive call processing. */
+      routingEnabled: z.boolean().default(true),
+      /** What we answer for an unknown client or an owner without a UIS employee: {"returned_code": N}. */
+      routingReturnedCode: z.number().int().min(0).max(999).default(1),
+      /** Longest wait for MoySklad when the number is not in the local index (then returned_code). */
+      routingColdLookupTimeoutMs: z.number().int().min(50).max(5000).default(800),
     }),
   },
   'moysklad-chats': {
