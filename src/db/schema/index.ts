@@ -5,3 +5,4 @@ export * from './inbox.ts';
 export * from './selftest.ts';
 export * from './deals.ts';
 export * from './telephony.ts';
+export * from './rate-gates.ts';
