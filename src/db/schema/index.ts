@@ -6,3 +6,4 @@ export * from './selftest.ts';
 export * from './deals.ts';
 export * from './telephony.ts';
 export * from './rate-gates.ts';
+export * from './calls.ts';
