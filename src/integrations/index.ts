@@ -1,4 +1,4 @@
 export { IntegrationsRepository, newHookSecret, type IntegrationRow } from './integrations-repository.ts';
-export { IntegrationsService, IntegrationValidationError, type IntegrationView, type IntegrationInput } from './integrations-service.ts';
+export { IntegrationsService, IntegrationValidationError, type ActivationListener, type IntegrationView, type IntegrationInput } from './integrations-service.ts';
 export { KIND_DEFINITIONS, parseSettings, type SettingsOf } from './kinds.ts';
 export { hookUrlsFor, type HookUrls } from './hook-urls.ts';

@@ -30,12 +30,28 @@ export type IntegrationInput = {
   settings?: Record<string, unknown> | undefined;
 };
 
+/**
+ * Called after an integration is saved active: on create, on switching it on, or when its
+ * credentials change while active. Modules (deals, telephony …) register what "active" starts.
+ */
+export type ActivationListener = (integration: IntegrationRow) => Promise<void>;
+
 export class IntegrationsService {
+  private readonly activationListeners: ActivationListener[] = [];
+
   constructor(
     private readonly repo: IntegrationsRepository,
     private readonly credentials: CredentialsRepository,
     private readonly publicUrl: string,
   ) {}
+
+  onActivated(listener: ActivationListener): void {
+    this.activationListeners.push(listener);
+  }
+
+  private async activated(row: IntegrationRow): Promise<void> {
+    for (const listener of this.activationListeners) await listener(row);
+  }
 
   view(row: IntegrationRow): IntegrationView {
     return {
@@ -74,6 +90,7 @@ export class IntegrationsService {
       credentialIds,
       settings,
     });
+    if (row.active) await this.activated(row);
     return this.view(row);
   }
 
@@ -92,11 +109,14 @@ export class IntegrationsService {
       // New credentials deserve a fresh verdict; workers set "credentials_rejected" again if needed.
       ...(credentialsChanged && { status: 'ok', statusReason: null }),
     });
+    if (row?.active && (!current.active || credentialsChanged)) await this.activated(row);
     return row && this.view(row);
   }
 
   async rotateSecret(accountId: string, id: string): Promise<IntegrationView | undefined> {
     const row = await this.repo.rotateSecret(accountId, id);
+    // Webhooks registered at the old URL must move to the new one.
+    if (row?.active) await this.activated(row);
     return row && this.view(row);
   }
 
