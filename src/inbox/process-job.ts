@@ -19,7 +19,6 @@ export function inboxProcessJob(deps: {
   return defineJob<{ inboxId: number }>({
     name: INBOX_PROCESS_JOB,
     notify: true,
-    work: { batchSize: 1 },
     handler: async ({ inboxId }) => {
       await deps.db.transaction(async (tx) => {
         const item = await deps.inbox.claim(tx, inboxId);

@@ -2,13 +2,30 @@
 // commit together with the caller's writes are sent through the transaction adapter
 // (`fromDrizzle(tx, sql)`): on PGlite sending outside it from inside a transaction deadlocks.
 import { sql } from 'drizzle-orm';
-import { PgBoss, fromDrizzle, fromPglite, type SendOptions } from 'pg-boss';
+import { PgBoss, fromDrizzle, fromPglite, type JobResult, type SendOptions } from 'pg-boss';
 import type { Logger } from 'pino';
 import type { Database, Tx } from '../db/index.ts';
 import { DEFAULT_QUEUE_OPTIONS, type JobDefinition } from './job-definition.ts';
 import { jobDuration, jobsTotal } from './metrics.ts';
 
 export type QueueSnapshot = { name: string; queued: number; active: number; failed: number; deferred: number };
+
+/**
+ * Thrown by a handler that cannot proceed yet (e.g. no MoySklad rate token): the same job data is
+ * sent again to start at `retryAt` and this attempt completes, so no retry is spent and no worker
+ * waits. When the queue's policy refuses the copy, the job fails into pg-boss's normal retry instead.
+ */
+export class RescheduleError extends Error {
+  constructor(
+    readonly retryAt: Date,
+    options?: { cause?: unknown },
+  ) {
+    super(`reschedule at ${retryAt.toISOString()}`, options);
+    this.name = 'RescheduleError';
+  }
+}
+
+type RunningJob = { id: string; data: unknown; retryCount: number; priority?: number; singletonKey?: string | null; groupId?: string | null; groupTier?: string | null };
 
 export class JobQueue {
   readonly boss: PgBoss;
@@ -81,31 +98,60 @@ export class JobQueue {
         name,
         {
           localConcurrency: def.work?.localConcurrency ?? this.opts.workerConcurrency,
-          batchSize: def.work?.batchSize ?? 1,
+          // A worker fetches once per polling interval; batches plus "burst while batches come back
+          // full" drain a backlog at full speed instead of one job per interval per worker.
+          batchSize: def.work?.batchSize ?? 8,
+          burstWhenBatchFull: true,
+          perJobResults: true,
           pollingIntervalSeconds: def.work?.pollingIntervalSeconds ?? 2,
           notifyPollingIntervalSeconds: 2,
           includeMetadata: true,
           ...(def.work?.groupConcurrency !== undefined && { groupConcurrency: def.work.groupConcurrency }),
         },
         async (jobs) => {
-          for (const job of jobs) await this.run(def, job);
+          // Each job settles on its own: one failure does not retry its batch-mates.
+          const results: JobResult[] = [];
+          for (const job of jobs) {
+            try {
+              await this.run(def, job);
+              results.push({ id: job.id, status: 'completed' });
+            } catch (err) {
+              results.push({ id: job.id, status: 'failed', output: { message: (err as Error).message } });
+            }
+          }
+          return results;
         },
       );
     }
   }
 
-  private async run(def: JobDefinition, job: { id: string; data: unknown; retryCount: number }) {
+  private async run(def: JobDefinition, job: RunningJob) {
     const end = jobDuration.startTimer({ queue: def.name });
     try {
       await def.handler(job.data, { id: job.id, name: def.name, retryCount: job.retryCount, signal: this.abort.signal });
       jobsTotal.inc({ queue: def.name, outcome: 'completed' });
     } catch (err) {
+      if (err instanceof RescheduleError && (await this.resend(def, job, err.retryAt))) {
+        jobsTotal.inc({ queue: def.name, outcome: 'rescheduled' });
+        this.log.debug({ queue: def.name, jobId: job.id, retryAt: err.retryAt }, 'job rescheduled');
+        return;
+      }
       jobsTotal.inc({ queue: def.name, outcome: 'failed' });
       this.log.warn({ err, queue: def.name, jobId: job.id, retryCount: job.retryCount }, 'job failed');
       throw err;
     } finally {
       end();
     }
+  }
+
+  private async resend(def: JobDefinition, job: RunningJob, startAfter: Date): Promise<boolean> {
+    const id = await this.boss.send(def.name, job.data as object, {
+      startAfter,
+      ...(job.priority !== undefined && { priority: job.priority }),
+      ...(job.singletonKey && { singletonKey: job.singletonKey }),
+      ...(job.groupId && { group: { id: job.groupId, ...(job.groupTier && { tier: job.groupTier }) } }),
+    });
+    return id !== null;
   }
 
   /** Sends a job; inside a transaction pass `tx` so the job commits (or rolls back) with it. */
