@@ -3,16 +3,19 @@ import { inboxProcessJob, inboxPurgeJob, INBOX_PURGE_JOB } from '../inbox/index.
 import type { JobDefinition } from '../queue/index.ts';
 import { selftestJob } from './selftest.ts';
 import type { AppContext } from './context.ts';
+import { dealsJobDefinitions, scheduleDeals } from '../deals/index.ts';
 
 export function jobDefinitions(ctx: AppContext): JobDefinition[] {
   return [
     inboxProcessJob({ db: ctx.database.db, inbox: ctx.inbox, processors: ctx.processors, queue: () => ctx.queue, log: ctx.log }),
     inboxPurgeJob({ inbox: ctx.inbox, retentionDays: ctx.config.inboxRetentionDays, log: ctx.log }),
     selftestJob(ctx.database.db),
+    ...dealsJobDefinitions(ctx),
   ];
 }
 
 /** Recurring work, scheduled idempotently by every process (pg-boss keeps one schedule per name). */
 export async function scheduleRecurring(ctx: AppContext): Promise<void> {
   await ctx.queue.schedule(INBOX_PURGE_JOB, '17 3 * * *');
+  await scheduleDeals(ctx);
 }

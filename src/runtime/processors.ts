@@ -1,7 +1,9 @@
 // Inbox processors of every source the program understands. Sources without a processor yet
 // are still stored; their items are marked "failed: no processor" and stay visible in the inbox.
 import type { AppContext } from './context.ts';
+import { registerDeals } from '../deals/index.ts';
 
-export function registerProcessors(_ctx: AppContext): void {
+export function registerProcessors(ctx: AppContext): void {
   // Filled as the telephony, deals and chats modules land (issues 4, 5, 7).
+  registerDeals(ctx);
 }

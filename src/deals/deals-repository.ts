@@ -1,0 +1,285 @@
+// Writes of the deals mirror. Each method takes the integration scope; batch methods take a
+// transaction so a page of rows and the cursor that points past it commit together.
+import { and, eq, inArray, isNull, sql } from 'drizzle-orm';
+import { tables, type Db, type DbOrTx } from '../db/index.ts';
+import { phoneKeysOf, type ContactRow, type DealRow, type StageRow } from './mapping.ts';
+
+export type Scope = { integrationId: string; accountId: string };
+export type SyncRow = typeof tables.dealSyncs.$inferSelect;
+export type HistorySource = 'backfill' | 'webhook' | 'reconcile';
+
+const CHUNK = 500;
+function chunks<T>(xs: T[], n = CHUNK): T[][] {
+  const out: T[][] = [];
+  for (let i = 0; i < xs.length; i += n) out.push(xs.slice(i, i + n));
+  return out;
+}
+const excluded = (col: string) => sql.raw(`excluded.${col}`);
+
+export class DealsRepository {
+  constructor(readonly db: Db) {}
+
+  // ---- sync state -----------------------------------------------------------------------------
+
+  async getSync(integrationId: string, db: DbOrTx = this.db): Promise<SyncRow | undefined> {
+    const [row] = await db.select().from(tables.dealSyncs).where(eq(tables.dealSyncs.integrationId, integrationId));
+    return row;
+  }
+
+  /** Starts (or restarts) a backfill from the first page. */
+  async startBackfill(s: Scope): Promise<SyncRow> {
+    const now = new Date();
+    const values = { ...s, phase: 'refs', cursor: 0, progress: {}, requests: 0, startedAt: now, finishedAt: null, error: null, updatedAt: now };
+    const [row] = await this.db
+      .insert(tables.dealSyncs)
+      .values(values)
+      .onConflictDoUpdate({ target: tables.dealSyncs.integrationId, set: { phase: 'refs', cursor: 0, progress: {}, requests: 0, startedAt: now, finishedAt: null, error: null, updatedAt: now } })
+      .returning();
+    return row!;
+  }
+
+  async updateSync(integrationId: string, patch: Partial<Omit<SyncRow, 'integrationId' | 'accountId'>>, db: DbOrTx = this.db): Promise<void> {
+    await db.update(tables.dealSyncs).set({ ...patch, updatedAt: new Date() }).where(eq(tables.dealSyncs.integrationId, integrationId));
+  }
+
+  async addRequests(integrationId: string, n: number, db: DbOrTx = this.db): Promise<void> {
+    if (n === 0) return;
+    await db
+      .update(tables.dealSyncs)
+      .set({ requests: sql`${tables.dealSyncs.requests} + ${n}`, updatedAt: new Date() })
+      .where(eq(tables.dealSyncs.integrationId, integrationId));
+  }
+
+  /** Moves the watermark forward only. */
+  async raiseWatermark(integrationId: string, to: Date, db: DbOrTx = this.db): Promise<void> {
+    await db
+      .update(tables.dealSyncs)
+      .set({ watermark: sql`greatest(coalesce(${tables.dealSyncs.watermark}, ${to}), ${to})` })
+      .where(eq(tables.dealSyncs.integrationId, integrationId));
+  }
+
+  async liveSyncs(): Promise<SyncRow[]> {
+    return this.db.select().from(tables.dealSyncs).where(eq(tables.dealSyncs.phase, 'live'));
+  }
+
+  // ---- references and stages ------------------------------------------------------------------
+
+  async upsertRefs(s: Scope, type: string, rows: Array<{ id: string; name: string; extra?: Record<string, unknown> }>, db: DbOrTx = this.db): Promise<void> {
+    for (const part of chunks(rows)) {
+      await db
+        .insert(tables.dealRefs)
+        .values(part.map((r) => ({ ...s, type, id: r.id, name: r.name, extra: r.extra ?? {} })))
+        .onConflictDoUpdate({ target: [tables.dealRefs.integrationId, tables.dealRefs.type, tables.dealRefs.id], set: { name: excluded('name'), extra: excluded('extra') } });
+    }
+  }
+
+  async refIds(integrationId: string, type: string, db: DbOrTx = this.db): Promise<Set<string>> {
+    const rows = await db.select({ id: tables.dealRefs.id }).from(tables.dealRefs).where(and(eq(tables.dealRefs.integrationId, integrationId), eq(tables.dealRefs.type, type)));
+    return new Set(rows.map((r) => r.id));
+  }
+
+  /** Replaces the funnel: stages MoySklad no longer lists are kept (history points at them) but marked deleted. */
+  async replaceStages(s: Scope, stages: StageRow[], db: DbOrTx = this.db): Promise<void> {
+    await db.update(tables.dealStages).set({ deleted: true }).where(eq(tables.dealStages.integrationId, s.integrationId));
+    if (stages.length === 0) return;
+    await db
+      .insert(tables.dealStages)
+      .values(stages.map((st) => ({ ...s, ...st, deleted: false })))
+      .onConflictDoUpdate({
+        target: [tables.dealStages.integrationId, tables.dealStages.id],
+        set: { name: excluded('name'), color: excluded('color'), stateType: excluded('state_type'), outcome: excluded('outcome'), position: excluded('position'), deleted: false },
+      });
+  }
+
+  async stageIds(integrationId: string, db: DbOrTx = this.db): Promise<Set<string>> {
+    const rows = await db.select({ id: tables.dealStages.id }).from(tables.dealStages).where(and(eq(tables.dealStages.integrationId, integrationId), eq(tables.dealStages.deleted, false)));
+    return new Set(rows.map((r) => r.id));
+  }
+
+  // ---- contacts -------------------------------------------------------------------------------
+
+  /** Upserts counterparties; keeps known contact persons when the row came without them. */
+  async upsertContacts(s: Scope, rows: ContactRow[], db: DbOrTx): Promise<void> {
+    const c = tables.dealContacts;
+    for (const part of chunks(rows)) {
+      const withPersons = part.filter((r) => !r.needsPersons);
+      const without = part.filter((r) => r.needsPersons);
+      for (const [group, personsKnown] of [[withPersons, true], [without, false]] as const) {
+        if (group.length === 0) continue;
+        await db
+          .insert(c)
+          .values(group.map((r) => ({ ...s, id: r.id, name: r.name, companyType: r.companyType, phones: r.phones, emails: r.emails, persons: r.persons, needsPersons: r.needsPersons, msUpdated: r.msUpdated, deletedAt: null, changedAt: new Date() })))
+          .onConflictDoUpdate({
+            target: [c.integrationId, c.id],
+            set: personsKnown
+              ? { name: excluded('name'), companyType: excluded('company_type'), phones: excluded('phones'), emails: excluded('emails'), persons: excluded('persons'), needsPersons: false, msUpdated: excluded('ms_updated'), deletedAt: null, changedAt: excluded('changed_at') }
+              : { name: excluded('name'), companyType: excluded('company_type'), phones: excluded('phones'), emails: excluded('emails'), needsPersons: true, msUpdated: excluded('ms_updated'), deletedAt: null, changedAt: excluded('changed_at') },
+          });
+      }
+      // Phone keys: replace this batch's keys (persons' phones are added once they are read).
+      const ids = part.map((r) => r.id);
+      await db.delete(tables.dealContactPhones).where(and(eq(tables.dealContactPhones.integrationId, s.integrationId), inArray(tables.dealContactPhones.contactId, ids)));
+      const keys = part.flatMap((r) => phoneKeysOf(r.phones).map((phoneKey) => ({ ...s, contactId: r.id, phoneKey })));
+      if (keys.length) await db.insert(tables.dealContactPhones).values(keys).onConflictDoNothing();
+    }
+  }
+
+  async contactsNeedingPersons(integrationId: string, limit: number, db: DbOrTx = this.db): Promise<string[]> {
+    const rows = await db
+      .select({ id: tables.dealContacts.id })
+      .from(tables.dealContacts)
+      .where(and(eq(tables.dealContacts.integrationId, integrationId), eq(tables.dealContacts.needsPersons, true), isNull(tables.dealContacts.deletedAt)))
+      .orderBy(tables.dealContacts.id)
+      .limit(limit);
+    return rows.map((r) => r.id);
+  }
+
+  async countContactsNeedingPersons(integrationId: string): Promise<number> {
+    const [row] = await this.db
+      .select({ n: sql<number>`count(*)::int` })
+      .from(tables.dealContacts)
+      .where(and(eq(tables.dealContacts.integrationId, integrationId), eq(tables.dealContacts.needsPersons, true), isNull(tables.dealContacts.deletedAt)));
+    return row?.n ?? 0;
+  }
+
+  async markContactsDeleted(s: Scope, ids: string[], db: DbOrTx): Promise<void> {
+    if (!ids.length) return;
+    await db
+      .update(tables.dealContacts)
+      .set({ deletedAt: new Date(), changedAt: new Date(), needsPersons: false })
+      .where(and(eq(tables.dealContacts.integrationId, s.integrationId), inArray(tables.dealContacts.id, ids), isNull(tables.dealContacts.deletedAt)));
+  }
+
+  // ---- deals ----------------------------------------------------------------------------------
+
+  /**
+   * Upserts orders and records stage changes. A row older than what we hold (an out-of-order read)
+   * changes nothing. `stageTimes` gives the time of the change per deal when a webhook told us;
+   * otherwise MoySklad's `updated` of the order is used.
+   */
+  async upsertDeals(s: Scope, rows: DealRow[], source: HistorySource, db: DbOrTx, stageTimes: Map<string, Date> = new Map()): Promise<{ inserted: number; stageChanges: number }> {
+    const d = tables.deals;
+    let inserted = 0;
+    let stageChanges = 0;
+    for (const part of chunks(rows)) {
+      const ids = part.map((r) => r.id);
+      const before = await db
+        .select({ id: d.id, stateId: d.stateId, msUpdated: d.msUpdated, deletedAt: d.deletedAt })
+        .from(d)
+        .where(and(eq(d.integrationId, s.integrationId), inArray(d.id, ids)));
+      const known = new Map(before.map((b) => [b.id, b]));
+      const now = new Date();
+      await db
+        .insert(d)
+        .values(part.map((r) => ({ ...s, ...r, deletedAt: null, changedAt: now })))
+        .onConflictDoUpdate({
+          target: [d.integrationId, d.id],
+          set: Object.fromEntries(
+            ['name', 'moment', 'ms_created', 'ms_updated', 'sum', 'payed_sum', 'state_id', 'store_id', 'sales_channel_id', 'project_id', 'organization_id', 'owner_id', 'agent_id', 'description', 'attributes', 'deleted_at', 'changed_at'].map((col) => [
+              col.replace(/_([a-z])/g, (_m, ch: string) => ch.toUpperCase()),
+              excluded(col),
+            ]),
+          ),
+          // Older reads change nothing; an equal read rewrites only if it differs (no feed churn).
+          setWhere: sql`${d.msUpdated} < excluded.ms_updated or (${d.msUpdated} = excluded.ms_updated and row(${d.stateId}, ${d.sum}, ${d.name}, ${d.deletedAt}, ${d.ownerId}) is distinct from row(excluded.state_id, excluded.sum, excluded.name, excluded.deleted_at, excluded.owner_id))`,
+        });
+      const changes: Array<{ dealId: string; stateId: string | null; at: Date; hadPrevious: boolean }> = [];
+      for (const r of part) {
+        const b = known.get(r.id);
+        if (!b) {
+          inserted++;
+          // A first sighting: the stage was entered at the latest when the order was last updated.
+          changes.push({ dealId: r.id, stateId: r.stateId, at: source === 'webhook' ? stageTimes.get(r.id) ?? r.msCreated : r.msCreated, hadPrevious: false });
+        } else if (b.msUpdated.getTime() <= r.msUpdated.getTime() && b.stateId !== r.stateId) {
+          changes.push({ dealId: r.id, stateId: r.stateId, at: stageTimes.get(r.id) ?? r.msUpdated, hadPrevious: true });
+        }
+      }
+      if (changes.length) {
+        stageChanges += changes.filter((c) => c.hadPrevious).length;
+        const closing = changes.filter((c) => c.hadPrevious);
+        for (const c of closing) {
+          await db
+            .update(tables.dealStageHistory)
+            .set({ leftAt: c.at })
+            .where(and(eq(tables.dealStageHistory.integrationId, s.integrationId), eq(tables.dealStageHistory.dealId, c.dealId), isNull(tables.dealStageHistory.leftAt)));
+        }
+        await db.insert(tables.dealStageHistory).values(changes.map((c) => ({ ...s, dealId: c.dealId, stateId: c.stateId, enteredAt: c.at, source })));
+      }
+    }
+    return { inserted, stageChanges };
+  }
+
+  /** Marks deals deleted (never erases them). Returns how many were live. */
+  async markDealsDeleted(s: Scope, ids: string[], at: Date, db: DbOrTx): Promise<number> {
+    if (!ids.length) return 0;
+    const rows = await db
+      .update(tables.deals)
+      .set({ deletedAt: at, changedAt: new Date() })
+      .where(and(eq(tables.deals.integrationId, s.integrationId), inArray(tables.deals.id, ids), isNull(tables.deals.deletedAt)))
+      .returning({ id: tables.deals.id });
+    return rows.length;
+  }
+
+  async countLiveDeals(integrationId: string, db: DbOrTx = this.db): Promise<number> {
+    const [row] = await db
+      .select({ n: sql<number>`count(*)::int` })
+      .from(tables.deals)
+      .where(and(eq(tables.deals.integrationId, integrationId), isNull(tables.deals.deletedAt)));
+    return row?.n ?? 0;
+  }
+
+  /** Live deals not seen by a full sweep that started at `sweepStart`: deleted in MoySklad. */
+  async markUnseenDeleted(s: Scope, seen: Set<string>, sweepStart: Date): Promise<number> {
+    const live = await this.db
+      .select({ id: tables.deals.id })
+      .from(tables.deals)
+      .where(and(eq(tables.deals.integrationId, s.integrationId), isNull(tables.deals.deletedAt), sql`${tables.deals.changedAt} < ${sweepStart}`));
+    const gone = live.map((r) => r.id).filter((id) => !seen.has(id));
+    return this.markDealsDeleted(s, gone, new Date(), this.db);
+  }
+
+  // ---- webhook receipts and pending follow-up reads --------------------------------------------
+
+  /** True when this requestId is new (and now recorded). */
+  async takeReceipt(integrationId: string, requestId: string, db: DbOrTx): Promise<boolean> {
+    const rows = await db.insert(tables.dealWebhookReceipts).values({ integrationId, requestId }).onConflictDoNothing().returning({ r: tables.dealWebhookReceipts.requestId });
+    return rows.length > 0;
+  }
+
+  async addPending(s: Scope, items: Array<{ entityType: string; entityId: string; eventAt: Date }>, db: DbOrTx): Promise<void> {
+    if (!items.length) return;
+    const p = tables.dealPendingFetches;
+    await db
+      .insert(p)
+      .values(items.map((i) => ({ ...s, ...i })))
+      .onConflictDoUpdate({ target: [p.integrationId, p.entityType, p.entityId], set: { eventAt: sql`greatest(${p.eventAt}, excluded.event_at)` } });
+  }
+
+  async removePending(integrationId: string, entityType: string, ids: string[], db: DbOrTx): Promise<void> {
+    if (!ids.length) return;
+    const p = tables.dealPendingFetches;
+    await db.delete(p).where(and(eq(p.integrationId, integrationId), eq(p.entityType, entityType), inArray(p.entityId, ids)));
+  }
+
+  /** Removes the taken pending rows unless a newer webhook re-queued them meanwhile. */
+  async removePendingUpTo(integrationId: string, entityType: string, taken: Array<{ entityId: string; eventAt: Date }>, db: DbOrTx): Promise<void> {
+    if (!taken.length) return;
+    const p = tables.dealPendingFetches;
+    const latest = new Date(Math.max(...taken.map((t) => t.eventAt.getTime())));
+    await db.delete(p).where(and(eq(p.integrationId, integrationId), eq(p.entityType, entityType), inArray(p.entityId, taken.map((t) => t.entityId)), sql`${p.eventAt} <= ${latest}`));
+  }
+
+  async takePendingBatch(integrationId: string, entityType: string, limit: number): Promise<Array<{ entityId: string; eventAt: Date }>> {
+    const p = tables.dealPendingFetches;
+    return this.db
+      .select({ entityId: p.entityId, eventAt: p.eventAt })
+      .from(p)
+      .where(and(eq(p.integrationId, integrationId), eq(p.entityType, entityType)))
+      .orderBy(p.eventAt)
+      .limit(limit);
+  }
+
+  async purgeReceipts(olderThanDays: number): Promise<void> {
+    await this.db.delete(tables.dealWebhookReceipts).where(sql`${tables.dealWebhookReceipts.receivedAt} < now() - make_interval(days => ${olderThanDays})`);
+  }
+}
