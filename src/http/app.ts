@@ -11,10 +11,13 @@ import { registerMetrics } from './plugins/metrics.ts';
 import { accountRoutes } from './routes/accounts.ts';
 import { authRoutes } from './routes/auth.ts';
 import { credentialRoutes } from './routes/credentials.ts';
+import { dealRoutes } from './routes/deals.ts';
 import { healthRoutes } from './routes/health.ts';
 import { hookRoutes } from './routes/hooks.ts';
 import { inboxRoutes } from './routes/inbox.ts';
 import { integrationRoutes } from './routes/integrations.ts';
+import { telephonyRoutes } from './routes/telephony.ts';
+import { telephonyRoutingRoutes } from './routes/telephony-routing.ts';
 
 export type RouteModule = (app: FastifyInstance, ctx: AppContext) => void;
 
@@ -58,7 +61,7 @@ export async function buildHttpApp(ctx: AppContext, extraRoutes: RouteModule[] =
 
   registerAuth(app, ctx);
   registerMetrics(app, ctx.queue);
-  for (const routes of [healthRoutes, authRoutes, accountRoutes, credentialRoutes, integrationRoutes, inboxRoutes, hookRoutes, ...extraRoutes]) {
+  for (const routes of [healthRoutes, authRoutes, accountRoutes, credentialRoutes, integrationRoutes, inboxRoutes, telephonyRoutingRoutes, hookRoutes, telephonyRoutes, ...extraRoutes]) {
     routes(app, ctx);
   }
   return app;

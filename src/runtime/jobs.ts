@@ -3,6 +3,7 @@ import { inboxProcessJob, inboxPurgeJob, INBOX_PURGE_JOB } from '../inbox/index.
 import type { JobDefinition } from '../queue/index.ts';
 import { selftestJob } from './selftest.ts';
 import type { AppContext } from './context.ts';
+import { scheduleTelephonyJobs, telephonyJobs } from '../telephony/index.ts';
 import { dealsJobDefinitions, scheduleDeals } from '../deals/index.ts';
 
 export function jobDefinitions(ctx: AppContext): JobDefinition[] {
@@ -10,6 +11,7 @@ export function jobDefinitions(ctx: AppContext): JobDefinition[] {
     inboxProcessJob({ db: ctx.database.db, inbox: ctx.inbox, processors: ctx.processors, queue: () => ctx.queue, log: ctx.log }),
     inboxPurgeJob({ inbox: ctx.inbox, retentionDays: ctx.config.inboxRetentionDays, log: ctx.log }),
     selftestJob(ctx.database.db),
+    ...telephonyJobs(ctx),
     ...dealsJobDefinitions(ctx),
   ];
 }
@@ -17,5 +19,6 @@ export function jobDefinitions(ctx: AppContext): JobDefinition[] {
 /** Recurring work, scheduled idempotently by every process (pg-boss keeps one schedule per name). */
 export async function scheduleRecurring(ctx: AppContext): Promise<void> {
   await ctx.queue.schedule(INBOX_PURGE_JOB, '17 3 * * *');
+  await scheduleTelephonyJobs(ctx);
   await scheduleDeals(ctx);
 }
