@@ -10,3 +10,4 @@ export * from './phone-api/index.ts';
 export * from './webhook/index.ts';
 export * from './click-to-call/index.ts';
 export * from './vendor/index.ts';
+export * from './rate-gate/index.ts';

@@ -1,0 +1,15 @@
+// The per-principal MoySklad request gate over the database (DESIGN.md §8 "Per-account gate").
+export { DbRateGate, type DbRateGateOptions } from './db-gate.ts';
+export { GateBusyError, type GateBusyReason } from './errors.ts';
+export {
+  DEFAULT_RATE_GATE_LIMITS,
+  resolveLimits,
+  takeParams,
+  type ApiLimits,
+  type LaneReserve,
+  type RateGateLimits,
+  type RateGateLimitsInput,
+  type TakeParams,
+} from './limits.ts';
+export { RateGateStore, type GateRow, type TakeResult } from './store.ts';
+export { findGateBusy, rescheduleOnGateBusy, rethrowAsReschedule } from './reschedule.ts';

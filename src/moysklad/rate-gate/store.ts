@@ -1,0 +1,128 @@
+// The gate's SQL. Each decision is one statement on the principal's row, evaluated by the database
+// on the row's latest version under its row lock, so concurrent processes see each other's tokens.
+// Times are epoch ms on the database clock: processes on different machines share one clock.
+import { sql, type SQL } from 'drizzle-orm';
+import type { DbOrTx } from '../../db/index.ts';
+import type { MoyskladApi } from '../gate.ts';
+
+export interface GateRow {
+  principal: string;
+  api: MoyskladApi;
+}
+
+export interface TakeResult {
+  ok: boolean;
+  /** Database clock at the decision. */
+  nowMs: number;
+  /** TAT after the statement (unchanged when refused). */
+  tatMs: number;
+  /** Unexpired leases after the statement (including ours when granted). */
+  inFlight: number;
+}
+
+const NOW = sql`(extract(epoch from clock_timestamp()) * 1000)::float8`;
+
+// Leases still alive at n.now_ms; `g` is the row being updated.
+const liveLeases = sql`coalesce((select jsonb_object_agg(e.key, e.value) from jsonb_each(g.leases) e where (e.value)::float8 > n.now_ms), '{}'::jsonb)`;
+const liveCount = sql`(select count(*) from jsonb_each(g.leases) e where (e.value)::float8 > n.now_ms)`;
+
+function rowsOf<T>(res: unknown): T[] {
+  return (res as { rows: T[] }).rows;
+}
+
+export class RateGateStore {
+  private readonly known = new Set<string>();
+
+  constructor(private readonly db: DbOrTx) {}
+
+  private async ensure(row: GateRow): Promise<void> {
+    await this.db.execute(
+      sql`insert into moysklad_rate_gates (principal, api, tat_ms) values (${row.principal}::text, ${row.api}::text, 0) on conflict do nothing`,
+    );
+    this.known.add(`${row.api}\u0000${row.principal}`);
+  }
+
+  private async onRow<T>(row: GateRow, statement: SQL): Promise<T | undefined> {
+    if (!this.known.has(`${row.api}\u0000${row.principal}`)) await this.ensure(row);
+    let rows = rowsOf<T>(await this.db.execute(statement));
+    if (rows.length === 0) {
+      // The row vanished (e.g. a cleanup); recreate and decide again.
+      await this.ensure(row);
+      rows = rowsOf<T>(await this.db.execute(statement));
+    }
+    return rows[0];
+  }
+
+  /**
+   * One token + one in-flight lease, or nothing. Granted when the advanced TAT stays within
+   * `maxAheadMs` of now and fewer than `inFlightBelow` unexpired leases exist. Expired leases
+   * (crashed holders) are dropped on the way.
+   */
+  async take(
+    row: GateRow,
+    p: { incrementMs: number; maxAheadMs: number; inFlightBelow: number; leaseId: string; leaseMs: number },
+  ): Promise<TakeResult> {
+    const ok = sql`(greatest(g.tat_ms, n.now_ms) + ${p.incrementMs}::float8 - n.now_ms <= ${p.maxAheadMs}::float8 and ${liveCount} < ${p.inFlightBelow}::int)`;
+    const r = await this.onRow<{ ok: boolean; now_ms: number; tat_ms: number; in_flight: number }>(
+      row,
+      sql`update moysklad_rate_gates as g set
+            tat_ms = case when ${ok} then greatest(g.tat_ms, n.now_ms) + ${p.incrementMs}::float8 else g.tat_ms end,
+            leases = case when ${ok}
+                       then ${liveLeases} || jsonb_build_object(${p.leaseId}::text, n.now_ms + ${p.leaseMs}::float8)
+                       else ${liveLeases} end,
+            updated_at = now()
+          from (select ${NOW} as now_ms) as n
+          where g.principal = ${row.principal}::text and g.api = ${row.api}::text
+          returning (g.leases -> ${p.leaseId}::text) is not null as ok, n.now_ms, g.tat_ms,
+                    (select count(*) from jsonb_object_keys(g.leases))::int as in_flight`,
+    );
+    if (!r) throw new Error('rate gate row missing');
+    return { ok: r.ok, nowMs: Number(r.now_ms), tatMs: Number(r.tat_ms), inFlight: Number(r.in_flight) };
+  }
+
+  async release(row: GateRow, leaseId: string): Promise<void> {
+    await this.db.execute(
+      sql`update moysklad_rate_gates set leases = leases - ${leaseId}::text
+          where principal = ${row.principal}::text and api = ${row.api}::text`,
+    );
+  }
+
+  /** Extends a running request's lease; a no-op once released. */
+  async renew(row: GateRow, leaseId: string, leaseMs: number): Promise<void> {
+    await this.db.execute(
+      sql`update moysklad_rate_gates
+          set leases = jsonb_set(leases, array[${leaseId}::text], to_jsonb(${NOW} + ${leaseMs}::float8))
+          where principal = ${row.principal}::text and api = ${row.api}::text and (leases -> ${leaseId}::text) is not null`,
+    );
+  }
+
+  /**
+   * Pushes TAT so that nothing goes for `delayMs` (`tatOffsetMs` = how far TAT sits ahead of the
+   * first allowed moment). Never pulls TAT back. Returns the database clock and the new TAT.
+   */
+  async backoff(row: GateRow, delayMs: number, tatOffsetMs: number): Promise<{ nowMs: number; tatMs: number }> {
+    const r = await this.onRow<{ now_ms: number; tat_ms: number }>(
+      row,
+      sql`update moysklad_rate_gates as g
+          set tat_ms = greatest(g.tat_ms, n.now_ms + ${delayMs}::float8 + ${tatOffsetMs}::float8), updated_at = now()
+          from (select ${NOW} as now_ms) as n
+          where g.principal = ${row.principal}::text and g.api = ${row.api}::text
+          returning n.now_ms, g.tat_ms`,
+    );
+    if (!r) throw new Error('rate gate row missing');
+    return { nowMs: Number(r.now_ms), tatMs: Number(r.tat_ms) };
+  }
+
+  /** Current state, for diagnostics and tests. */
+  async peek(row: GateRow): Promise<{ nowMs: number; tatMs: number; leases: Record<string, number> } | undefined> {
+    const [r] = rowsOf<{ now_ms: number; tat_ms: number; leases: Record<string, number> | string }>(
+      await this.db.execute(
+        sql`select ${NOW} as now_ms, tat_ms, leases from moysklad_rate_gates
+            where principal = ${row.principal}::text and api = ${row.api}::text`,
+      ),
+    );
+    if (!r) return undefined;
+    const leases = typeof r.leases === 'string' ? (JSON.parse(r.leases) as Record<string, number>) : r.leases;
+    return { nowMs: Number(r.now_ms), tatMs: Number(r.tat_ms), leases };
+  }
+}
