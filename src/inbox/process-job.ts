@@ -20,6 +20,7 @@ export function inboxProcessJob(deps: {
     name: INBOX_PROCESS_JOB,
     notify: true,
     handler: async ({ inboxId }) => {
+      let afterCommit: (() => void) | undefined;
       await deps.db.transaction(async (tx) => {
         const item = await deps.inbox.claim(tx, inboxId);
         if (!item) return;
@@ -34,8 +35,10 @@ export function inboxProcessJob(deps: {
           await deps.inbox.settle(tx, inboxId, 'unparseable', outcome.reason);
         } else {
           await deps.inbox.settle(tx, inboxId, 'processed');
+          afterCommit = outcome.afterCommit;
         }
       });
+      afterCommit?.();
     },
   });
 }

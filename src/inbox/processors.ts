@@ -6,11 +6,19 @@ import type { Tx } from '../db/index.ts';
 import type { JobQueue } from '../queue/index.ts';
 import type { InboxRow } from './inbox-repository.ts';
 
-export type ProcessOutcome = { status: 'processed' } | { status: 'unparseable'; reason: string };
+export type ProcessOutcome =
+  /** `afterCommit` runs once the item's transaction committed (e.g. kick a latency-critical worker). */
+  | { status: 'processed'; afterCommit?: () => void }
+  | { status: 'unparseable'; reason: string };
 
 export type InboxProcessor = {
   source: string;
-  process(item: InboxRow, ctx: { tx: Tx; queue: JobQueue }): Promise<ProcessOutcome>;
+  /**
+   * Run inside the intake transaction instead of an `inbox.process` job (latency-critical sources,
+   * e.g. UIS call notifications driving pop-up cards). If it throws, the intake falls back to the job.
+   */
+  inline?: boolean;
+  process(item: InboxRow, ctx: { tx: Tx; queue: JobQueue; inline?: boolean }): Promise<ProcessOutcome>;
 };
 
 export class InboxProcessors {

@@ -5,6 +5,7 @@ import { selftestJob } from './selftest.ts';
 import type { AppContext } from './context.ts';
 import { scheduleTelephonyJobs, telephonyJobs } from '../telephony/index.ts';
 import { dealsJobDefinitions, scheduleDeals } from '../deals/index.ts';
+import { callPipelineFor } from '../telephony/calls/index.ts';
 
 export function jobDefinitions(ctx: AppContext): JobDefinition[] {
   return [
@@ -13,6 +14,7 @@ export function jobDefinitions(ctx: AppContext): JobDefinition[] {
     selftestJob(ctx.database.db),
     ...telephonyJobs(ctx),
     ...dealsJobDefinitions(ctx),
+    ...callPipelineFor(ctx).jobs,
   ];
 }
 

@@ -1,0 +1,196 @@
+// Storage of call sessions and of what was pushed for them. The reconciler works on one call
+// under a lease (call_pushes.lease_token) instead of a row lock held across HTTP, so it never keeps
+// a transaction open while MoySklad answers (on PGlite that would stall every other writer).
+import { randomUUID } from 'node:crypto';
+import { and, eq, sql, type SQL } from 'drizzle-orm';
+import { tables, type Db, type DbOrTx } from '../../db/index.ts';
+import { applyEvent, type CallSession } from '../call-session/index.ts';
+import type { UisCallEvent } from '../../uis/index.ts';
+import { readPushed, type PushedState } from './pushed-state.ts';
+
+const LEASE_MS = 60_000;
+
+export interface Claimed {
+  token: string;
+  accountId: string;
+  session: CallSession;
+  version: number;
+  msCallId: string | null;
+  createPending: boolean;
+  pushed: PushedState;
+  lastSequence: number;
+  reconciledVersion: number;
+}
+
+export class CallStore {
+  constructor(private readonly db: Db) {}
+
+  /** Merges one event into its session (row locked); `changed` = the derived session changed. */
+  async applyEvent(tx: DbOrTx, ids: { accountId: string; integrationId: string }, event: UisCallEvent): Promise<{ changed: boolean; version: number }> {
+    const t = tables.callSessions;
+    const where = and(eq(t.integrationId, ids.integrationId), eq(t.callSessionId, event.callSessionId));
+    const lockCurrent = async () => (await tx.select({ state: t.state, version: t.version }).from(t).where(where).for('update'))[0];
+    let current = await lockCurrent();
+    if (!current) {
+      const first = applyEvent(undefined, event);
+      const inserted = await tx
+        .insert(t)
+        .values({ ...ids, callSessionId: event.callSessionId, state: first.state, finished: first.state.finished })
+        .onConflictDoNothing()
+        .returning({ version: t.version });
+      if (inserted[0]) return { changed: true, version: inserted[0].version };
+      current = await lockCurrent(); // a concurrent first event won the insert
+      if (!current) throw new Error('call session vanished while applying an event');
+    }
+    const r = applyEvent(current.state as CallSession, event);
+    if (!r.recorded) return { changed: false, version: current.version };
+    const version = r.changed ? current.version + 1 : current.version;
+    await tx.update(t).set({ state: r.state, version, finished: r.state.finished, updatedAt: new Date() }).where(where);
+    return { changed: r.changed, version };
+  }
+
+  /** Takes the call's lease; undefined when another reconciler holds it or there is no session. */
+  async claim(integrationId: string, callSessionId: string): Promise<Claimed | undefined> {
+    const token = randomUUID();
+    const until = new Date(Date.now() + LEASE_MS);
+    const rows = await rowsOf<{
+      account_id: string;
+      state: CallSession;
+      version: number;
+      ms_call_id: string | null;
+      create_pending: boolean;
+      pushed: unknown;
+      last_sequence: number;
+      reconciled_version: number;
+    }>(this.db, sql`
+      with s as (
+        select account_id, state, version from call_sessions
+        where integration_id = ${integrationId} and call_session_id = ${callSessionId}
+      ), p as (
+        insert into call_pushes (integration_id, call_session_id, lease_token, lease_until)
+        select ${integrationId}, ${callSessionId}, ${token}, ${until.toISOString()}::timestamptz from s
+        on conflict (integration_id, call_session_id) do update
+          set lease_token = excluded.lease_token, lease_until = excluded.lease_until, updated_at = now()
+          where call_pushes.lease_token is null or call_pushes.lease_until < now()
+        returning ms_call_id, create_pending, pushed, last_sequence, reconciled_version
+      )
+      select s.account_id, s.state, s.version, p.* from s, p`);
+    const row = rows[0];
+    if (!row) return undefined;
+    return {
+      token,
+      accountId: row.account_id,
+      session: (typeof row.state === 'string' ? JSON.parse(row.state) : row.state) as CallSession,
+      version: Number(row.version),
+      msCallId: row.ms_call_id,
+      createPending: row.create_pending,
+      pushed: readPushed(typeof row.pushed === 'string' ? JSON.parse(row.pushed) : row.pushed),
+      lastSequence: Number(row.last_sequence),
+      reconciledVersion: Number(row.reconciled_version),
+    };
+  }
+
+  /** Re-reads the session under a held lease (another event arrived meanwhile). */
+  async reload(c: Claimed, integrationId: string): Promise<boolean> {
+    const t = tables.callSessions;
+    const [row] = await this.db
+      .select({ state: t.state, version: t.version })
+      .from(t)
+      .where(and(eq(t.integrationId, integrationId), eq(t.callSessionId, c.session.callSessionId)));
+    if (!row) return false;
+    c.session = row.state as CallSession;
+    c.version = row.version;
+    return true;
+  }
+
+  private leased(integrationId: string, c: Claimed) {
+    const p = tables.callPushes;
+    return and(eq(p.integrationId, integrationId), eq(p.callSessionId, c.session.callSessionId), eq(p.leaseToken, c.token));
+  }
+
+  /** Stored before sending: the sequence numbers handed out, and "a create is in flight". */
+  async beforeSend(integrationId: string, c: Claimed, next: { lastSequence: number; createPending: boolean }): Promise<void> {
+    const rows = await this.db
+      .update(tables.callPushes)
+      .set({ lastSequence: next.lastSequence, createPending: next.createPending, updatedAt: new Date() })
+      .where(this.leased(integrationId, c))
+      .returning({ x: tables.callPushes.lastSequence });
+    if (!rows[0]) throw new LeaseLostError();
+    c.lastSequence = next.lastSequence;
+    c.createPending = next.createPending;
+  }
+
+  /** Stored after MoySklad confirmed (or after an outcome became unknown). */
+  async afterSend(
+    integrationId: string,
+    c: Claimed,
+    next: { msCallId: string | null; createPending: boolean; pushed: PushedState; lastError?: string | null },
+  ): Promise<void> {
+    const rows = await this.db
+      .update(tables.callPushes)
+      .set({ msCallId: next.msCallId, createPending: next.createPending, pushed: next.pushed, lastError: next.lastError ?? null, updatedAt: new Date() })
+      .where(this.leased(integrationId, c))
+      .returning({ x: tables.callPushes.lastSequence });
+    if (!rows[0]) throw new LeaseLostError();
+    c.msCallId = next.msCallId;
+    c.createPending = next.createPending;
+    c.pushed = next.pushed;
+  }
+
+  /**
+   * Releases the lease if the session is still at `c.version`; false when a newer event arrived
+   * meanwhile (the caller reloads and goes on, since that event's job may have found us busy).
+   */
+  async release(integrationId: string, c: Claimed, opts: { parked?: boolean; lastError?: string | null } = {}): Promise<boolean> {
+    const rows = await rowsOf<{ call_session_id: string }>(this.db, sql`
+      update call_pushes p set lease_token = null, lease_until = null, reconciled_version = ${c.version},
+        parked = ${opts.parked ?? false}, last_error = ${opts.lastError ?? null}, updated_at = now()
+      where p.integration_id = ${integrationId} and p.call_session_id = ${c.session.callSessionId} and p.lease_token = ${c.token}
+        and (${opts.parked ?? false} or not exists (
+          select 1 from call_sessions s where s.integration_id = p.integration_id
+            and s.call_session_id = p.call_session_id and s.version <> ${c.version}))
+      returning p.call_session_id`);
+    return rows.length > 0;
+  }
+
+  /** Drops the lease whatever the session version (errors: a retry job follows). */
+  async abandon(integrationId: string, c: Claimed, lastError: string): Promise<void> {
+    await this.db
+      .update(tables.callPushes)
+      .set({ leaseToken: null, leaseUntil: null, lastError, updatedAt: new Date() })
+      .where(this.leased(integrationId, c));
+  }
+
+  /** Sessions waiting for their integration; unparked as they are handed back. */
+  async takeParked(integrationId: string, limit = 500): Promise<string[]> {
+    const p = tables.callPushes;
+    const rows = await this.db
+      .update(p)
+      .set({ parked: false, updatedAt: new Date() })
+      .where(
+        and(
+          eq(p.integrationId, integrationId),
+          eq(p.parked, true),
+          sql`${p.callSessionId} in (select call_session_id from call_pushes where integration_id = ${integrationId} and parked limit ${limit})`,
+        ),
+      )
+      .returning({ id: p.callSessionId });
+    return rows.map((r) => r.id);
+  }
+
+  async pushesOf(integrationId: string) {
+    return this.db.select().from(tables.callPushes).where(eq(tables.callPushes.integrationId, integrationId));
+  }
+}
+
+/** Raw SQL rows; both drivers (node-postgres, PGlite) answer with `{ rows }`. */
+async function rowsOf<T>(db: Db, query: SQL): Promise<T[]> {
+  const res = (await db.execute(query)) as unknown as { rows: T[] };
+  return res.rows;
+}
+
+export class LeaseLostError extends Error {
+  constructor() {
+    super('call lease lost (another reconciler took over after expiry)');
+  }
+}

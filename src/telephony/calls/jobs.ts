@@ -1,0 +1,107 @@
+// Jobs of the call pipeline: reconcile one call (coalesced per call) and resume an integration's
+// parked calls once it can push again.
+import { and, eq } from 'drizzle-orm';
+import type { Logger } from 'pino';
+import type { CredentialsRepository } from '../../accounts/index.ts';
+import { tables, type Db } from '../../db/index.ts';
+import type { IntegrationsRepository } from '../../integrations/index.ts';
+import { defineJob, RescheduleError, type JobQueue } from '../../queue/index.ts';
+import type { CallStore } from './call-store.ts';
+import { CREDENTIALS_REJECTED } from './integration-access.ts';
+import type { CallReconciler } from './reconciler.ts';
+
+export const RECONCILE_CALL_JOB = 'telephony.reconcile-call';
+export const RESUME_CALLS_JOB = 'telephony.resume-calls';
+
+export type ReconcileCallData = { integrationId: string; callSessionId: string };
+export type ResumeCallsData = { accountId: string; integrationId: string; credentialVersion?: number; since: number; attempt: number };
+
+/** One waiting job per call: a newer event while one waits adds nothing (queue policy 'stately'). */
+export const reconcileKey = (integrationId: string, callSessionId: string) => `${integrationId}:${callSessionId}`;
+
+export function reconcileCallJob(deps: { reconciler: CallReconciler }) {
+  return defineJob<ReconcileCallData>({
+    name: RECONCILE_CALL_JOB,
+    notify: true,
+    // MoySklad outages can be long; back off up to 5 min and keep trying for days, never drop.
+    queue: { policy: 'stately', retryLimit: 2000, retryDelay: 1, retryBackoff: true, retryDelayMax: 300, expireInSeconds: 120 },
+    handler: async ({ integrationId, callSessionId }) => {
+      const out = await deps.reconciler.reconcile(integrationId, callSessionId);
+      if (out.kind === 'busy') throw new RescheduleError(new Date(Date.now() + 2000));
+      if (out.kind === 'retry') throw new RescheduleError(out.at, { cause: out.error });
+      return out;
+    },
+  });
+}
+
+export interface ResumeDeps {
+  db: Db;
+  store: CallStore;
+  integrations: IntegrationsRepository;
+  credentials: CredentialsRepository;
+  queue: () => JobQueue;
+  log: Logger;
+}
+
+/** Hands every parked call of the integration back to the reconciler. */
+export async function replayParked(deps: Pick<ResumeDeps, 'store' | 'queue'>, integrationId: string): Promise<number> {
+  let total = 0;
+  for (;;) {
+    const ids = await deps.store.takeParked(integrationId);
+    for (const callSessionId of ids) {
+      await deps.queue().send(RECONCILE_CALL_JOB, { integrationId, callSessionId }, { singletonKey: reconcileKey(integrationId, callSessionId) });
+    }
+    total += ids.length;
+    if (ids.length === 0) return total;
+  }
+}
+
+/** Polls (with back-off) until the integration is active and its key was fixed, then replays. */
+export function resumeCallsJob(deps: ResumeDeps) {
+  return defineJob<ResumeCallsData>({
+    name: RESUME_CALLS_JOB,
+    queue: { policy: 'stately', retryLimit: 50, retryDelay: 5, retryBackoff: true, retryDelayMax: 300 },
+    handler: async (d) => {
+      const row = await deps.integrations.get(d.accountId, d.integrationId);
+      if (!row) return { gone: true };
+      let ready = row.active;
+      if (ready && row.status === CREDENTIALS_REJECTED) {
+        const credId = row.credentialIds.phoneKey;
+        const cred = credId ? await deps.credentials.get(d.accountId, credId) : undefined;
+        const newKey = cred !== undefined && d.credentialVersion !== undefined && cred.version > d.credentialVersion;
+        const edited = row.updatedAt.getTime() > d.since;
+        ready = newKey || edited;
+        if (ready) {
+          const t = tables.integrations;
+          await deps.db
+            .update(t)
+            .set({ status: 'ok', statusReason: null })
+            .where(and(eq(t.id, row.id), eq(t.status, CREDENTIALS_REJECTED)));
+        }
+      }
+      if (!ready) {
+        const delayS = Math.min(60, 2 ** Math.min(d.attempt, 6));
+        await deps.queue().send(RESUME_CALLS_JOB, { ...d, attempt: d.attempt + 1 }, { singletonKey: `${d.integrationId}:next`, startAfter: new Date(Date.now() + delayS * 1000) });
+        return { waiting: true };
+      }
+      const n = await replayParked(deps, d.integrationId);
+      if (n > 0) deps.log.info({ integrationId: d.integrationId, calls: n }, 'replaying parked calls');
+      return { replayed: n };
+    },
+  });
+}
+
+/** Starts watching an integration whose calls parked (idempotent per integration while one waits). */
+export async function watchParked(
+  queue: JobQueue,
+  p: { accountId: string; integrationId: string; credentialVersion?: number | undefined },
+): Promise<void> {
+  const data: ResumeCallsData = {
+    accountId: p.accountId,
+    integrationId: p.integrationId,
+    ...(p.credentialVersion !== undefined ? { credentialVersion: p.credentialVersion } : {}),
+    since: Date.now(),
+    attempt: 0,
+  };
+  await queue.send(RESUME_CALLS_JOB, data, { singletonKey: p.integrationId, startAfter: new Date(Date.now() + 1000) });
+}

@@ -1,0 +1,97 @@
+// Composition of the call pipeline for one running program: one store, one reconciler, one
+// in-process kicker, shared by the inbox processor and the jobs.
+import type { Logger } from 'pino';
+import type { CredentialsRepository } from '../../accounts/index.ts';
+import type { Db } from '../../db/index.ts';
+import type { InboxProcessor } from '../../inbox/index.ts';
+import type { IntegrationRow, IntegrationsRepository } from '../../integrations/index.ts';
+import type { FetchLike, RequestGate } from '../../moysklad/index.ts';
+import type { JobDefinition, JobQueue } from '../../queue/index.ts';
+import { CallStore } from './call-store.ts';
+import type { ExtensionMap } from './extension-map.ts';
+import { IntegrationAccessCache } from './integration-access.ts';
+import { RECONCILE_CALL_JOB, reconcileCallJob, reconcileKey, replayParked, resumeCallsJob, watchParked } from './jobs.ts';
+import { uisCallsProcessor } from './processor.ts';
+import { CallReconciler } from './reconciler.ts';
+
+export interface CallPipelineDeps {
+  db: Db;
+  queue: () => JobQueue;
+  log: Logger;
+  integrations: IntegrationsRepository;
+  credentials: CredentialsRepository;
+  phoneApiUrl: string;
+  gate: RequestGate;
+  extensions: ExtensionMap;
+  fetch?: FetchLike;
+  /** Reconcile in-process right after intake (pop-up fast path); default true. */
+  fastPath?: boolean;
+}
+
+export interface CallPipeline {
+  store: CallStore;
+  reconciler: CallReconciler;
+  processor: InboxProcessor;
+  jobs: JobDefinition[];
+  /** For IntegrationsService.onActivated: replay what waited for the integration. */
+  onIntegrationActivated(row: IntegrationRow): Promise<void>;
+  /** Resolves when no in-process reconcile is running (tests, graceful stop). */
+  idle(): Promise<void>;
+}
+
+export function createCallPipeline(deps: CallPipelineDeps): CallPipeline {
+  const log = deps.log.child({ module: 'telephony.calls' });
+  const store = new CallStore(deps.db);
+  const access = new IntegrationAccessCache({
+    integrations: deps.integrations,
+    credentials: deps.credentials,
+    phoneApiUrl: deps.phoneApiUrl,
+    gate: deps.gate,
+    ...(deps.fetch ? { fetch: deps.fetch } : {}),
+  });
+  const reconciler = new CallReconciler({
+    db: deps.db,
+    store,
+    access,
+    extensions: deps.extensions,
+    log,
+    onParked: (p) => watchParked(deps.queue(), p),
+  });
+  const running = new Set<Promise<unknown>>();
+
+  const kick = (integrationId: string, callSessionId: string) => {
+    const p = reconciler
+      .reconcile(integrationId, callSessionId)
+      .then(async (out) => {
+        if (out.kind !== 'retry') return;
+        // Its own key: the fallback job already waiting must not swallow an earlier retry.
+        await deps.queue().send(
+          RECONCILE_CALL_JOB,
+          { integrationId, callSessionId },
+          { singletonKey: `${reconcileKey(integrationId, callSessionId)}:retry`, startAfter: out.at },
+        );
+      })
+      .catch((err: unknown) => log.warn({ err, integrationId, callSessionId }, 'in-process reconcile failed; the queued job will retry'));
+    running.add(p);
+    void p.finally(() => running.delete(p));
+  };
+
+  return {
+    store,
+    reconciler,
+    processor: uisCallsProcessor({ store, ...(deps.fastPath !== false ? { kick } : {}) }),
+    jobs: [
+      reconcileCallJob({ reconciler }),
+      resumeCallsJob({ db: deps.db, store, integrations: deps.integrations, credentials: deps.credentials, queue: deps.queue, log }),
+    ],
+    async onIntegrationActivated(row) {
+      if (row.kind !== 'moysklad-telephony') return;
+      access.forget(row.id);
+      const n = await replayParked({ store, queue: deps.queue }, row.id);
+      if (n > 0) log.info({ integrationId: row.id, calls: n }, 'integration activated: replaying parked calls');
+    },
+    async idle() {
+      while (running.size) await Promise.allSettled([...running]);
+    },
+  };
+}
