@@ -50,6 +50,13 @@ export class InboxRepository {
     return row!.id;
   }
 
+  /** Inserts several received items; rows come back in the order of `items`. */
+  async insertMany(tx: DbOrTx, items: NewInboxItem[]): Promise<InboxRow[]> {
+    const rows = await tx.insert(tables.inbox).values(items).returning();
+    // bigserial values are drawn in VALUES order within one statement.
+    return rows.sort((a, b) => a.id - b.id);
+  }
+
   /** Locks the row for its processor; undefined when another attempt already settled it. */
   async claim(tx: DbOrTx, id: number): Promise<InboxRow | undefined> {
     const [row] = await tx.select().from(tables.inbox).where(eq(tables.inbox.id, id)).for('update');

@@ -2,7 +2,7 @@
 // commit together with the caller's writes are sent through the transaction adapter
 // (`fromDrizzle(tx, sql)`): on PGlite sending outside it from inside a transaction deadlocks.
 import { sql } from 'drizzle-orm';
-import { PgBoss, fromDrizzle, fromPglite, type JobResult, type SendOptions } from 'pg-boss';
+import { PgBoss, fromDrizzle, fromPglite, type JobInsert, type JobResult, type SendOptions } from 'pg-boss';
 import type { Logger } from 'pino';
 import type { Database, Tx } from '../db/index.ts';
 import { DEFAULT_QUEUE_OPTIONS, type JobDefinition } from './job-definition.ts';
@@ -157,6 +157,11 @@ export class JobQueue {
   /** Sends a job; inside a transaction pass `tx` so the job commits (or rolls back) with it. */
   async send(name: string, data: object, options: SendOptions = {}, tx?: Tx): Promise<string | null> {
     return this.boss.send(name, data, tx ? { ...options, db: fromDrizzle(tx as never, sql as never) } : options);
+  }
+
+  /** Sends many jobs in one statement (they tie on creation time: use only where order does not matter). */
+  async insert(name: string, jobs: JobInsert[], tx?: Tx): Promise<void> {
+    await this.boss.insert(name, jobs, tx ? { db: fromDrizzle(tx as never, sql as never) } : {});
   }
 
   async sendAfter(name: string, data: object, options: SendOptions, seconds: number): Promise<string | null> {

@@ -48,6 +48,7 @@ export async function createContext(config: Config, log: Logger, opts: { mainten
     const credentials = new CredentialsRepository(db, masterKey);
     const integrationsRepo = new IntegrationsRepository(db);
     const inbox = new InboxRepository(db);
+    const processors = new InboxProcessors();
     return {
       config,
       log,
@@ -61,8 +62,8 @@ export async function createContext(config: Config, log: Logger, opts: { mainten
       integrationsRepo,
       integrations: new IntegrationsService(integrationsRepo, credentials, config.publicUrl),
       inbox,
-      intake: new Intake(db, inbox, queue),
-      processors: new InboxProcessors(),
+      intake: new Intake(db, inbox, queue, processors, log.child({ module: 'intake' })),
+      processors,
       async close() {
         await queue.stop();
         await database.close();
