@@ -1,0 +1,14 @@
+// Starts the connector (`serve`) on a random port with a telephony integration and prints its
+// UIS notification base URL, for benchmarks that post notifications.
+import { loadConfig } from '../../src/config.ts';
+import { createLogger } from '../../src/runtime/logger.ts';
+import { startRole } from '../../src/runtime/roles.ts';
+
+const config = loadConfig({ ...process.env, PORT: '0', HOST: '127.0.0.1', ADMIN_PASSWORD: 'bench admin password' }, { dotenv: false });
+const running = await startRole('serve', config, createLogger(process.env.LOG_LEVEL ?? 'warn'));
+const [account] = await running.ctx.accounts.list();
+const key = await running.ctx.credentials.create(account!.id, { name: 'bench', kind: 'moysklad-phone-key', secret: 'bench-key' });
+const integration = await running.ctx.integrations.create(account!.id, 'moysklad-telephony', { active: false, credentialIds: { phoneKey: key.id } });
+const base = integration.hookUrls.uisNotificationsBase!.replace(config.publicUrl, running.url!);
+process.stdout.write(`HOOK ${base}\n`);
+process.on('SIGTERM', () => running.stop().then(() => process.exit(0)));
