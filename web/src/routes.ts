@@ -1,0 +1,32 @@
+// The page table. A new page = one file in pages/ + one line here (and a nav entry if it has one).
+import type { ComponentType } from 'react';
+import type { IconName } from './components/icons.tsx';
+import { AccountsPage } from './pages/AccountsPage.tsx';
+import { CredentialsPage } from './pages/CredentialsPage.tsx';
+import { InboxPage } from './pages/InboxPage.tsx';
+import { IntegrationPage } from './pages/IntegrationPage.tsx';
+import { IntegrationsPage } from './pages/IntegrationsPage.tsx';
+import { PasswordPage } from './pages/PasswordPage.tsx';
+import { UsersPage } from './pages/UsersPage.tsx';
+
+export type PageProps = { params: Record<string, string> };
+
+export type RouteDef = {
+  path: string;
+  component: ComponentType<PageProps>;
+  /** Shown in the sidebar when set; `group` puts it under a heading (e.g. «Сырые данные»). */
+  nav?: { label: string; icon: IconName; group?: string };
+  operatorOnly?: boolean;
+};
+
+export const ROUTES: RouteDef[] = [
+  { path: '/integrations', component: IntegrationsPage, nav: { label: 'Интеграции', icon: 'plug' } },
+  { path: '/integrations/:id', component: IntegrationPage },
+  { path: '/credentials', component: CredentialsPage, nav: { label: 'Учетные данные', icon: 'key' } },
+  { path: '/raw/inbox', component: InboxPage, nav: { label: 'Входящие', icon: 'inbox', group: 'Сырые данные' } },
+  { path: '/users', component: UsersPage, nav: { label: 'Пользователи и API-токены', icon: 'users' } },
+  { path: '/accounts', component: AccountsPage, nav: { label: 'Аккаунты', icon: 'building' }, operatorOnly: true },
+  { path: '/password', component: PasswordPage },
+];
+
+export const HOME = '/integrations';
