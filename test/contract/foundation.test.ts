@@ -221,12 +221,12 @@ for (const kind of ['pglite', 'postgres'] as const) {
     test('operations: readiness, metrics, OpenAPI, request ids', async () => {
       const ready = await fetch(`${app.url}/readyz`);
       assert.equal(ready.status, 200);
-      assert.equal((await ready.json()).database, kind);
+      assert.equal(((await ready.json()) as any).database, kind);
       const metrics = await (await fetch(`${app.url}/metrics`)).text();
       assert.match(metrics, /uis_moysklad_http_requests_total\{/);
       assert.match(metrics, /uis_moysklad_queue_jobs\{queue="inbox.process"/);
       assert.match(metrics, /uis_moysklad_jobs_total\{/);
-      const spec = await (await fetch(`${app.url}/api/openapi.json`)).json();
+      const spec = (await (await fetch(`${app.url}/api/openapi.json`)).json()) as any;
       assert.ok(spec.paths['/api/v1/credentials'] && spec.paths['/api/v1/integrations/{id}']);
       const withId = await fetch(`${app.url}/healthz`, { headers: { 'x-request-id': 'trace-123' } });
       assert.equal(withId.headers.get('x-request-id'), 'trace-123');
