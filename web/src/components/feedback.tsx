@@ -20,7 +20,7 @@ export function ErrorBox({ error, title }: { error: unknown; title?: string }) {
 export function Alert({ kind, title, children }: { kind: 'error' | 'warn' | 'info' | 'ok'; title: ReactNode; children?: ReactNode }) {
   return (
     <div className={`alert alert-${kind}`} role={kind === 'error' ? 'alert' : undefined}>
-      <Icon name={kind === 'ok' ? 'check' : 'alert'} />
+      <Icon name={kind === 'ok' ? 'check' : kind === 'info' ? 'info' : 'alert'} />
       <div>
         <div className="alert-title">{title}</div>
         {children && <div className="alert-detail">{children}</div>}

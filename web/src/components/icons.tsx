@@ -16,6 +16,7 @@ const paths = {
   chat: 'M21 12a8 8 0 0 1-11.8 7L4 20l1.2-4.4A8 8 0 1 1 21 12z',
   deals: 'M3 7h18v13H3zM8 7V5a2 2 0 0 1 2-2h4a2 2 0 0 1 2 2v2M3 13h18',
   alert: 'M12 3l10 18H2L12 3zM12 10v5M12 18h.01',
+  info: 'M12 21a9 9 0 1 0 0-18 9 9 0 0 0 0 18zM12 11v5M12 8h.01',
   chevron: 'M9 6l6 6-6 6',
   back: 'M15 6l-6 6 6 6',
   plus: 'M12 5v14M5 12h14',

@@ -154,7 +154,7 @@ function IntegrationEditor({
         back={back}
         subtitle={
           <>
-            {it.title} · создана {formatDate(it.createdAt)}
+            {it.name !== it.title && <>{it.title} · </>}создана {formatDate(it.createdAt)}
           </>
         }
         actions={it.status === 'credentials_rejected' ? <Badge tone="red">Учетные данные отклонены</Badge> : it.active ? <Badge tone="green">Активна</Badge> : <Badge tone="gray">Выключена</Badge>}

@@ -113,7 +113,7 @@ function IntegrationCard({ it, canEdit, onToggle }: { it: Integration; canEdit: 
           <Link to={`/integrations/${it.id}`} className="integration-name">
             {it.name}
           </Link>
-          <div className="muted small">{it.title}</div>
+          <div className="muted small">{INTEGRATION_KINDS[it.kind].title}</div>
         </div>
         <div className="integration-badges">
           {it.status === 'credentials_rejected' ? (
