@@ -291,6 +291,25 @@ describe('cabinet web UI in Chromium', { skip: !hasChromium, timeout: 60_000 }, 
     }
   });
 
+  test('change password: a wrong current one is a Russian error with the detail; success asks to log in again', async () => {
+    const NEW_PASSWORD = 'a brand new password 42';
+    await page.getByRole('link', { name: 'Сменить пароль' }).click();
+    await page.getByLabel('Текущий пароль').fill('wrong current password');
+    await page.getByLabel('Новый пароль', { exact: true }).fill(NEW_PASSWORD);
+    await page.getByLabel('Новый пароль ещё раз').fill(NEW_PASSWORD);
+    await page.getByRole('button', { name: 'Сменить пароль' }).click();
+    const alert = page.getByRole('alert').filter({ hasText: 'Пароль не изменён' });
+    await alert.waitFor();
+    assert.match(await alert.innerText(), /current password is wrong/);
+    await page.getByLabel('Текущий пароль').fill(ADMIN.password);
+    await page.getByRole('button', { name: 'Сменить пароль' }).click();
+    await page.getByText('Пароль изменён. Войдите с новым паролем.').waitFor();
+    await page.getByLabel('E-mail').fill(ADMIN.email);
+    await page.getByLabel('Пароль').fill(NEW_PASSWORD);
+    await page.getByRole('button', { name: 'Войти' }).click();
+    await page.getByRole('heading', { name: 'Интеграции', level: 1 }).waitFor();
+  });
+
   test('logout returns to the login form and the session is gone', async () => {
     await page.getByRole('button', { name: 'Выйти' }).click();
     await page.getByRole('heading', { name: 'Вход в кабинет' }).waitFor();
