@@ -41,6 +41,8 @@ export interface ResumeDeps {
   credentials: CredentialsRepository;
   queue: () => JobQueue;
   log: Logger;
+  /** Drop cached integration state (the reconciler must see the fix at once). */
+  forget?: (integrationId: string) => void;
 }
 
 /** Hands every parked call of the integration back to the reconciler. */
@@ -49,7 +51,8 @@ export async function replayParked(deps: Pick<ResumeDeps, 'store' | 'queue'>, in
   for (;;) {
     const ids = await deps.store.takeParked(integrationId);
     for (const callSessionId of ids) {
-      await deps.queue().send(RECONCILE_CALL_JOB, { integrationId, callSessionId }, { singletonKey: reconcileKey(integrationId, callSessionId) });
+      // Own key: a fallback job parked in the call's slot for later must not delay the replay.
+      await deps.queue().send(RECONCILE_CALL_JOB, { integrationId, callSessionId }, { singletonKey: `${reconcileKey(integrationId, callSessionId)}:replay` });
     }
     total += ids.length;
     if (ids.length === 0) return total;
@@ -80,10 +83,12 @@ export function resumeCallsJob(deps: ResumeDeps) {
         }
       }
       if (!ready) {
-        const delayS = Math.min(60, 2 ** Math.min(d.attempt, 6));
+        // Linear back-off: a fixed key is picked up within seconds, a forgotten one costs a query per 30 s.
+        const delayS = Math.min(30, 1 + d.attempt);
         await deps.queue().send(RESUME_CALLS_JOB, { ...d, attempt: d.attempt + 1 }, { singletonKey: `${d.integrationId}:next`, startAfter: new Date(Date.now() + delayS * 1000) });
         return { waiting: true };
       }
+      deps.forget?.(d.integrationId);
       const n = await replayParked(deps, d.integrationId);
       if (n > 0) deps.log.info({ integrationId: d.integrationId, calls: n }, 'replaying parked calls');
       return { replayed: n };

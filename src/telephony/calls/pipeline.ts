@@ -82,7 +82,7 @@ export function createCallPipeline(deps: CallPipelineDeps): CallPipeline {
     processor: uisCallsProcessor({ store, ...(deps.fastPath !== false ? { kick } : {}) }),
     jobs: [
       reconcileCallJob({ reconciler }),
-      resumeCallsJob({ db: deps.db, store, integrations: deps.integrations, credentials: deps.credentials, queue: deps.queue, log }),
+      resumeCallsJob({ db: deps.db, store, integrations: deps.integrations, credentials: deps.credentials, queue: deps.queue, log, forget: (id) => access.forget(id) }),
     ],
     async onIntegrationActivated(row) {
       if (row.kind !== 'moysklad-telephony') return;
