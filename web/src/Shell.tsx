@@ -44,7 +44,8 @@ export function Shell() {
         </div>
         <nav className="nav" aria-label="Разделы">
           {nav.map((r) => {
-            const heading = r.nav!.group !== lastGroup && r.nav!.group ? <div className="nav-group">{r.nav!.group}</div> : null;
+            const group = r.nav!.group;
+            const heading = group !== lastGroup ? group ? <div className="nav-group">{group}</div> : <div className="nav-sep" /> : null;
             lastGroup = r.nav!.group;
             const active = path === r.path || path.startsWith(r.path + '/');
             return (
