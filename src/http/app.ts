@@ -16,6 +16,7 @@ import { healthRoutes } from './routes/health.ts';
 import { hookRoutes } from './routes/hooks.ts';
 import { inboxRoutes } from './routes/inbox.ts';
 import { integrationRoutes } from './routes/integrations.ts';
+import { webRoutes } from './routes/web.ts';
 import { telephonyRoutes } from './routes/telephony.ts';
 import { telephonyRoutingRoutes } from './routes/telephony-routing.ts';
 
@@ -61,7 +62,7 @@ export async function buildHttpApp(ctx: AppContext, extraRoutes: RouteModule[] =
 
   registerAuth(app, ctx);
   registerMetrics(app, ctx.queue);
-  for (const routes of [healthRoutes, authRoutes, accountRoutes, credentialRoutes, integrationRoutes, inboxRoutes, telephonyRoutingRoutes, hookRoutes, telephonyRoutes, ...extraRoutes]) {
+  for (const routes of [healthRoutes, authRoutes, accountRoutes, credentialRoutes, integrationRoutes, inboxRoutes, telephonyRoutingRoutes, hookRoutes, telephonyRoutes, ...extraRoutes, webRoutes]) {
     routes(app, ctx);
   }
   return app;
