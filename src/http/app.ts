@@ -62,7 +62,7 @@ export async function buildHttpApp(ctx: AppContext, extraRoutes: RouteModule[] =
 
   registerAuth(app, ctx);
   registerMetrics(app, ctx.queue);
-  for (const routes of [healthRoutes, authRoutes, accountRoutes, credentialRoutes, integrationRoutes, inboxRoutes, telephonyRoutingRoutes, hookRoutes, telephonyRoutes, ...extraRoutes, webRoutes]) {
+  for (const routes of [healthRoutes, authRoutes, accountRoutes, credentialRoutes, integrationRoutes, inboxRoutes, telephonyRoutingRoutes, hookRoutes, telephonyRoutes, dealRoutes, ...extraRoutes, webRoutes]) {
     routes(app, ctx);
   }
   return app;
