@@ -9,7 +9,7 @@ import { RateLimitedError } from '../errors.ts';
 import { readRateLimitHeaders, type GateKey, type RequestGate } from '../gate.ts';
 import { GateBusyError, type GateBusyReason } from './errors.ts';
 import { backoffOffsetMs, rateReadyAt, resolveLimits, takeParams, type RateGateLimits, type RateGateLimitsInput, type TakeParams } from './limits.ts';
-import { RateGateStore, type GateRow } from './store.ts';
+import { RateGateStore, type GateRow, type TakeResult } from './store.ts';
 
 export interface DbRateGateOptions {
   limits?: RateGateLimitsInput;
@@ -24,7 +24,12 @@ export interface DbRateGateOptions {
 export class DbRateGate implements RequestGate {
   readonly limits: RateGateLimits;
   readonly store: RateGateStore;
+  /** How often `X-RateLimit-Remaining: 0` made this instance hold back (diagnostics). */
+  remainingBackoffs = 0;
   private readonly followRemaining: boolean;
+  /** Per row: the latest TAT this process has seen and the database clock's offset from ours. */
+  private readonly seen = new Map<string, { tatMs: number; offsetMs: number }>();
+  private readonly chains = new Map<string, Promise<void>>();
 
   constructor(
     db: DbOrTx,
@@ -50,9 +55,12 @@ export class DbRateGate implements RequestGate {
       return res;
     } catch (err) {
       if (!(err instanceof RateLimitedError)) throw err;
-      const { nowMs } = await this.store.backoff(row, err.retryAfterMs, backoffOffsetMs(p));
+      const t0 = Date.now();
+      const { nowMs, tatMs } = await this.store.backoff(row, err.retryAfterMs, backoffOffsetMs(p));
+      const offsetMs = clockOffset(nowMs, t0);
+      this.remember(rowId(row), tatMs, offsetMs);
       this.opts.log?.warn({ principal: key.principal, api: key.api, lane: key.lane, retryAfterMs: err.retryAfterMs }, 'MoySklad 429: gate backs off');
-      throw this.busy(key, 'rate-limited', localTime(nowMs, nowMs + err.retryAfterMs), err);
+      throw this.busy(key, 'rate-limited', new Date(nowMs + err.retryAfterMs - offsetMs), err);
     } finally {
       clearInterval(renewal);
       await this.store.release(row, leaseId).catch((err: unknown) => this.opts.log?.warn({ err }, 'rate gate: lease release failed'));
@@ -65,8 +73,9 @@ export class DbRateGate implements RequestGate {
     const deadline = Date.now() + (key.lane === 'live' ? l.liveMaxWaitMs : 0);
     for (;;) {
       const leaseId = randomUUID();
-      const r = await this.store.take(row, { ...p, leaseId, leaseMs: l.leaseMs });
+      const r = await this.decide(row, p, leaseId);
       if (r.ok) return leaseId;
+      const local = (dbMs: number) => new Date(dbMs - r.offsetMs);
       const rateWait = Math.max(0, rateReadyAt(r.tatMs, p) - r.nowMs);
       const slotsFull = r.inFlight >= p.inFlightBelow;
       const reason: GateBusyReason = rateWait > 0 ? 'rate' : 'in-flight';
@@ -78,14 +87,57 @@ export class DbRateGate implements RequestGate {
         }
       }
       const wait = Math.max(rateWait, slotsFull ? l.inFlightRetryMs : 0);
-      throw this.busy(key, reason, localTime(r.nowMs, r.nowMs + wait));
+      throw this.busy(key, reason, local(r.nowMs + wait));
+    }
+  }
+
+  /**
+   * One take, serialised per row within this process. TAT never moves back, so a refusal on rate
+   * that the last TAT seen here already implies is decided locally: a crowd of local workers
+   * woken at the same retryAt costs the database one statement, not one each.
+   */
+  private decide(row: GateRow, p: TakeParams, leaseId: string): Promise<TakeResult & { offsetMs: number }> {
+    const id = rowId(row);
+    return this.serial(id, async () => {
+      const seen = this.seen.get(id);
+      if (seen) {
+        const nowMs = Date.now() + seen.offsetMs;
+        if (rateReadyAt(seen.tatMs, p) > nowMs) return { ok: false, nowMs, tatMs: seen.tatMs, inFlight: 0, offsetMs: seen.offsetMs };
+      }
+      const t0 = Date.now();
+      const r = await this.store.take(row, { ...p, leaseId, leaseMs: this.limits.leaseMs });
+      const offsetMs = clockOffset(r.nowMs, t0);
+      this.remember(id, r.tatMs, offsetMs);
+      return { ...r, offsetMs };
+    });
+  }
+
+  private remember(id: string, tatMs: number, offsetMs: number): void {
+    const prev = this.seen.get(id);
+    this.seen.set(id, { tatMs: Math.max(tatMs, prev?.tatMs ?? -Infinity), offsetMs });
+  }
+
+  private async serial<T>(id: string, fn: () => Promise<T>): Promise<T> {
+    const prev = this.chains.get(id) ?? Promise.resolve();
+    let done!: () => void;
+    const tail = prev.then(() => new Promise<void>((r) => (done = r)));
+    this.chains.set(id, tail);
+    await prev;
+    try {
+      return await fn();
+    } finally {
+      done();
+      if (this.chains.get(id) === tail) this.chains.delete(id);
     }
   }
 
   private async followHeaders(row: GateRow, p: TakeParams, res: Response): Promise<void> {
     const h = readRateLimitHeaders(res.headers);
     if (h.remaining === 0 && h.resetMs !== undefined && h.resetMs > 0) {
-      await this.store.backoff(row, h.resetMs, backoffOffsetMs(p));
+      this.remainingBackoffs++;
+      const t0 = Date.now();
+      const { nowMs, tatMs } = await this.store.backoff(row, h.resetMs, backoffOffsetMs(p));
+      this.remember(rowId(row), tatMs, clockOffset(nowMs, t0));
     }
   }
 
@@ -97,7 +149,11 @@ export class DbRateGate implements RequestGate {
   }
 }
 
-// Decisions are made on the database clock; callers schedule on their own clock.
-function localTime(dbNowMs: number, dbAtMs: number): Date {
-  return new Date(Date.now() + Math.max(0, dbAtMs - dbNowMs));
+const rowId = (row: GateRow): string => `${row.api}\u0000${row.principal}`;
+
+// Decisions are made on the database clock; callers schedule on their own. The database read its
+// clock somewhere between our send (t0) and the answer; assuming t0 (the largest offset) errs
+// towards waking early and asking again, never towards sleeping through a free token.
+function clockOffset(dbNowMs: number, t0: number): number {
+  return dbNowMs - t0;
 }

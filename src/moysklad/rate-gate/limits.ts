@@ -52,10 +52,11 @@ export const DEFAULT_RATE_GATE_LIMITS: RateGateLimits = {
   },
   lanes: {
     live: { rate: 0, inFlight: 0 },
-    // Fractional on purpose: a lane may take up to a quarter interval before TAT, so a job woken at
-    // its retryAt a few ms late still continues the TAT chain instead of losing the lateness.
-    log: { rate: 0.75, inFlight: 1 },
-    backfill: { rate: 1.75, inFlight: 2 },
+    // Fractional on purpose: a lane may take up to half an interval before TAT, so a job woken at
+    // its retryAt a little late still continues the TAT chain instead of losing the lateness.
+    // Under a saturating backfill TAT stays ≤ now + 1.5 intervals: log and live both go at once.
+    log: { rate: 0.5, inFlight: 1 },
+    backfill: { rate: 1.5, inFlight: 2 },
   },
   leaseMs: 60_000,
   liveMaxWaitMs: 250,
