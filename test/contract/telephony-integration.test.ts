@@ -12,7 +12,7 @@ for (const kind of ['pglite', 'postgres'] as const) {
     let w: TelephonyWorld;
     const path = () => `/api/v1/integrations/${w.integrationId}`;
     const routingUrl = (numa: string) => `${w.app.url}/hooks/uis/${w.secret}/routing?numa=${encodeURIComponent(numa)}`;
-    const route = async (numa: string) => (await fetch(routingUrl(numa))).json();
+    const route = async (numa: string): Promise<any> => (await fetch(routingUrl(numa))).json();
     const msEmployee = (ext: string) => msEmployeesWithExtension(w.ms).find((e) => e.extension === ext)!;
 
     before(async () => {
@@ -211,8 +211,11 @@ for (const kind of ['pglite', 'postgres'] as const) {
       await w.ms.control.webhooks.idle();
       await until('deleted client is unknown', async () => (await route('79261112233')).returned_code === 7);
       // Every routing request is in the inbox for audit.
-      const inbox = await w.api.req('GET', `/api/v1/inbox?integrationId=${w.integrationId}&limit=200`);
-      assert.ok(inbox.json.items?.some?.((i: any) => i.source === 'uis-routing') ?? inbox.json.some((i: any) => i.source === 'uis-routing'));
+      await until('routing audit written', async () => {
+        const r = await w.api.req('GET', `/api/v1/inbox?integrationId=${w.integrationId}&limit=200`);
+        const items: any[] = Array.isArray(r.json) ? r.json : (r.json?.items ?? []);
+        return items.some((i) => i.source === 'uis-routing' && i.status === 'processed');
+      });
       const notifications = await w.api.req('GET', `${path()}/uis-notifications`);
       assert.equal(notifications.status, 200);
       assert.ok(notifications.json.notifications.length > 0);

@@ -37,14 +37,15 @@ export type TelephonyWorld = {
   close(): Promise<void>;
 };
 
-export async function startTelephonyWorld(db: 'pglite' | 'postgres'): Promise<TelephonyWorld> {
-  const ms = await startMoyskladSandbox({ seed: { orders: 10, counterparties: 40, employees: 8, seed: 7 } });
+export async function startTelephonyWorld(db: 'pglite' | 'postgres', seed: { counterparties?: number } = {}): Promise<TelephonyWorld> {
+  const ms = await startMoyskladSandbox({ seed: { orders: 10, counterparties: seed.counterparties ?? 40, employees: 8, seed: 7 } });
   const uis = await startUisSandbox({ playEmployeeCalls: false });
   // Our public URL must be known before start: MoySklad webhooks and the provider URL point at it.
   const port = await freePort();
   const app = await startTestApp({
     db,
     env: {
+      LOG_LEVEL: process.env.LOG_LEVEL ?? 'info',
       PORT: String(port),
       PUBLIC_URL: `http://127.0.0.1:${port}`,
       MOYSKLAD_API_URL: ms.baseJsonUrl,

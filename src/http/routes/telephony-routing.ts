@@ -1,6 +1,6 @@
 // Synchronous telephony hooks that cannot wait for the inbox → job path:
 // - UIS «Интерактивная обработка вызова» asks which phones to ring for a caller and must get the
-//   answer in the same HTTP exchange; the request is still written to the inbox (after answering).
+//   answer in the same HTTP exchange; the request is still written to the inbox (after answering, in batches).
 // - MoySklad counterparty webhooks of a telephony integration (stored by the intake like any hook,
 //   under their own source so the routing index processor handles them).
 // Static last segments win over the generic /hooks/…/:event routes in Fastify's router.
@@ -8,7 +8,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { keptHeaders } from '../../inbox/index.ts';
 import type { AppContext } from '../../runtime/context.ts';
 import { scrubUrl } from '../../runtime/logger.ts';
-import { COUNTERPARTY_WEBHOOK_SOURCE, IntegrationSecretCache, routingService, telephonyDeps } from '../../telephony/index.ts';
+import { COUNTERPARTY_WEBHOOK_SOURCE, IntegrationSecretCache, RoutingAudit, routingService, telephonyDeps } from '../../telephony/index.ts';
 
 const NOT_FOUND = { error: { code: 'not_found', message: 'not found' } };
 
@@ -32,6 +32,8 @@ function callerNumber(req: FastifyRequest): string | null {
 export function telephonyRoutingRoutes(app: FastifyInstance, ctx: AppContext) {
   const deps = telephonyDeps(ctx);
   const secrets = new IntegrationSecretCache(ctx.integrationsRepo);
+  const audit = new RoutingAudit(ctx.database.db, ctx.log.child({ module: 'routing-audit' }));
+  app.addHook('onClose', () => audit.flush());
   app.register(async (scope) => {
     scope.removeAllContentTypeParsers();
     scope.addContentTypeParser('*', { parseAs: 'string', bodyLimit: 64 * 1024 }, (_req, body, done) => done(null, body));
@@ -55,10 +57,7 @@ export function telephonyRoutingRoutes(app: FastifyInstance, ctx: AppContext) {
         contentType: req.headers['content-type'] ?? null,
         body: typeof req.body === 'string' ? req.body : '',
       };
-      const store = () => ctx.inbox.insert(ctx.database.db, item, 'processed');
-      store().catch(() =>
-        store().catch((err) => ctx.log.error({ err, integrationId: integration.id, answer: decision.answer }, 'routing request not stored in the inbox')),
-      );
+      audit.add(item);
       ctx.log.debug({ integrationId: integration.id, reason: decision.reason, ms: decision.ms }, 'routing answered');
       return reply;
     };

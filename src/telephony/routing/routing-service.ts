@@ -5,6 +5,7 @@
 // by the configured timeout, and the result is added to the index for the next call.
 import type { Db } from '../../db/index.ts';
 import type { IntegrationRow } from '../../integrations/index.ts';
+import { RateLimitedError } from '../../moysklad/index.ts';
 import { phoneKey } from '../../phone/index.ts';
 import { jsonApiFor, problemText, telephonySettings, type TelephonyDeps } from '../connection-check/index.ts';
 import { employeeMapping, GenerationCache, getTelephonyState } from '../employees/index.ts';
@@ -167,7 +168,20 @@ export class RoutingService {
     }
     try {
       const entries: IndexEntry[] = [];
-      for await (const cp of json.iterate('counterparty', { expand: 'contactpersons', limit: 100, lane: 'backfill' })) entries.push(...entriesOf(cp));
+      // Paged by hand so a 429 waits for MoySklad's retry-after and resumes at the same page.
+      for (let offset = 0, attempts = 0; ; ) {
+        let page;
+        try {
+          page = await json.list('counterparty', { expand: 'contactpersons', limit: 100, offset, lane: 'backfill' });
+        } catch (err) {
+          if (!(err instanceof RateLimitedError) || ++attempts > 20) throw err;
+          await new Promise((r) => setTimeout(r, Math.min(err.retryAfterMs, 60_000)));
+          continue;
+        }
+        for (const cp of page.rows) entries.push(...entriesOf(cp));
+        offset += page.rows.length;
+        if (!page.rows.length || offset >= (page.meta.size ?? 0)) break;
+      }
       await this.repo.replaceAll(row.id, entries);
       this.clearNegative(row.id);
       await this.cache.invalidate(row.id);
