@@ -7,3 +7,4 @@ export * from './deals.ts';
 export * from './telephony.ts';
 export * from './rate-gates.ts';
 export * from './calls.ts';
+export * from './rules.ts';
