@@ -15,6 +15,7 @@ import { openDatabase, runMigrations, type Database } from '../db/index.ts';
 import { InboxProcessors, InboxRepository, Intake } from '../inbox/index.ts';
 import { IntegrationsRepository, IntegrationsService } from '../integrations/index.ts';
 import { JobQueue } from '../queue/index.ts';
+import { DbRateGate, type RequestGate } from '../moysklad/index.ts';
 
 export type AppContext = {
   config: Config;
@@ -31,6 +32,8 @@ export type AppContext = {
   inbox: InboxRepository;
   intake: Intake;
   processors: InboxProcessors;
+  /** The one per-account gate all MoySklad traffic of this process passes (state in the database). */
+  gate: RequestGate;
   close(): Promise<void>;
 };
 
@@ -64,6 +67,7 @@ export async function createContext(config: Config, log: Logger, opts: { mainten
       inbox,
       intake: new Intake(db, inbox, queue, processors, log.child({ module: 'intake' })),
       processors,
+      gate: new DbRateGate(db, { log: log.child({ module: 'rate-gate' }) }),
       async close() {
         await queue.stop();
         await database.close();
