@@ -1,0 +1,180 @@
+// Pop-up latency and MoySklad requests per call. The MoySklad sandbox and the UIS sandbox (with its
+// traffic simulator) run here; the connector (`serve`, embedded PGlite) runs in a child process, as
+// in production. Latency = simulator's send time of a "ringing" notification → the sandbox's receive
+// time of the SHOW card event it caused (both wall clocks of this machine).
+// MoySklad allows one account 100 Phone API requests per 5 s (≈ 5 answered calls/s), so the total
+// rate is spread over TENANTS accounts, each with its own integration and hook URL.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { startMoyskladSandbox } from '../src/sandbox/moysklad/index.ts';
+import { SANDBOX_ACCESS_TOKEN, createUisSimulator, startUisSandbox, type CallScenario, type CallTruth } from '../src/sandbox/uis/index.ts';
+
+const RATE = Number(process.env.POPUP_RATE ?? 50);
+const CALLS = Number(process.env.POPUP_CALLS ?? 500);
+const TENANTS = Number(process.env.POPUP_TENANTS ?? 10);
+const TIME_SCALE = 0.05; // a 60 s UIS call plays in 3 s; phones still ring for 150–750 ms
+
+if (process.argv[2] === '--app') await appChild();
+
+function percentile(sorted: number[], p: number): number {
+  if (sorted.length === 0) return NaN;
+  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))]!;
+}
+
+export default async function popupBench() {
+  const names = Array.from({ length: TENANTS }, (_, i) => `bench${i}`);
+  const ms = await startMoyskladSandbox({ accounts: names.map((name) => ({ name, seed: { orders: 0, counterparties: 20, employees: 8 } })) });
+  const uis = await startUisSandbox({ playEmployeeCalls: false });
+  const accs = names.map((n) => ms.control.accounts.get(n)!);
+  const app = await startApp({
+    MOYSKLAD_PHONE_API_URL: ms.basePhoneUrl,
+    MOYSKLAD_API_URL: ms.baseJsonUrl,
+    UIS_DATA_API_URL: uis.dataApiUrl,
+    UIS_CALL_API_URL: uis.callApiUrl,
+    BENCH_PHONE_KEYS: accs.map((a) => a.phoneKey).join(','),
+    BENCH_UIS_KEY: SANDBOX_ACCESS_TOKEN,
+  });
+  const sims = app.hooks.map((hook, i) =>
+    createUisSimulator({ state: uis.control.state, target: hook, seed: 100 + i, timeScale: TIME_SCALE, recordingDelayS: [5, 20], mediaBaseUrl: uis.url }),
+  );
+  const play = async (rate: number, count: number, mix: Partial<Record<CallScenario, number>>) => {
+    const runs = await Promise.all(sims.map((sim) => sim.runTraffic({ rate: rate / sims.length, count: Math.ceil(count / sims.length), mix })));
+    await Promise.all(sims.map((sim) => sim.idle()));
+    return { truths: runs.flatMap((r) => r.truths) as CallTruth[], deliveries: runs.flatMap((r) => r.deliveries) };
+  };
+  const counters = () => accs.map((a) => requestCounts(ms.control.counters.get(a.name))).reduce((x, y) => ({ phone: x.phone + y.phone, json: x.json + y.json }));
+  const settleAll = (truths: CallTruth[]) => settle(ms, accs.map((a) => a.accountId), truths);
+  const latencyAll = (deliveries: Parameters<typeof popupLatencies>[2]) => accs.flatMap((a) => popupLatencies(ms, a.accountId, deliveries));
+  const out: Record<string, number | string> = {};
+  try {
+    // 1. Steady incoming traffic at RATE calls/s: latency + requests per answered call.
+    ms.control.counters.reset();
+    const run = await play(RATE, CALLS, { incoming_answered: 1 });
+    const truths = run.truths;
+    await settleAll(truths);
+    const latencies = latencyAll(run.deliveries);
+    latencies.sort((a, b) => a - b);
+    const counts = counters();
+    out.popup_rate_calls_per_s = RATE;
+    out.popup_tenants = TENANTS;
+    out.popup_calls = truths.length;
+    out.popup_cards_measured = latencies.length;
+    out.popup_latency_p50_ms = Math.round(percentile(latencies, 50) * 10) / 10;
+    out.popup_latency_p99_ms = Math.round(percentile(latencies, 99) * 10) / 10;
+    out.popup_latency_max_ms = Math.round(percentile(latencies, 100) * 10) / 10;
+    out.phone_api_requests_per_answered_call = round2(counts.phone / truths.length);
+    out.json_api_requests_per_answered_call = round2(counts.json / truths.length);
+    out.popup_duplicate_calls = accs.reduce((n, a) => n + ms.phone.duplicates(a.accountId).length, 0);
+    out.popup_app_rss_mb = app.rssMb();
+
+    // 2. Requests per call by scenario (small runs, one scenario at a time).
+    for (const kind of ['incoming_lost', 'ring_group', 'transfer', 'outgoing', 'internal'] as CallScenario[]) {
+      ms.control.counters.reset();
+      const r = await play(10, 20, { [kind]: 1 });
+      await settleAll(r.truths.filter((t) => !t.isInternal));
+      out[`phone_api_requests_per_call_${kind}`] = round2(counters().phone / r.truths.length);
+    }
+  } finally {
+    await Promise.all(sims.map((sim) => sim.stop()));
+    app.child.kill('SIGTERM');
+    await ms.close();
+    await uis.close();
+  }
+  return out;
+}
+
+const round2 = (n: number) => Math.round(n * 100) / 100;
+
+function requestCounts(counters: Record<string, { count: number }>) {
+  let phone = 0;
+  let json = 0;
+  for (const [key, v] of Object.entries(counters)) {
+    if (key.includes('/api/phone/1.0/')) phone += v.count;
+    else if (key.includes('/api/remap/1.2/')) json += v.count;
+  }
+  return { phone, json };
+}
+
+/** Waits until every played call is in MoySklad with its end and recordings (or 60 s pass). */
+async function settle(ms: Awaited<ReturnType<typeof startMoyskladSandbox>>, accountIds: string[], truths: CallTruth[]) {
+  const want = new Map(truths.map((t) => [String(t.callSessionId), t]));
+  const deadline = Date.now() + 60_000;
+  while (Date.now() < deadline) {
+    let done = 0;
+    for (const id of accountIds) {
+      for (const c of ms.phone.calls(id)) {
+        const t = want.get(c.externalId);
+        if (t && c.endTime !== undefined && c.recordUrl.length >= t.recordings.length) done++;
+      }
+    }
+    if (done >= want.size) return;
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  process.stderr.write(`popup bench: not every call settled within 60 s\n`);
+}
+
+function popupLatencies(
+  ms: Awaited<ReturnType<typeof startMoyskladSandbox>>,
+  accountId: string,
+  deliveries: { eventKey: string; duplicate: boolean; sentAt: number | null; request: { body: string } }[],
+): number[] {
+  const shows = new Map<string, number>();
+  for (const r of ms.phone.cardHistory(accountId)) {
+    if (r.eventType !== 'SHOW' || !r.extension) continue;
+    const key = `${r.externalId}|${r.extension}`;
+    if (!shows.has(key)) shows.set(key, r.receivedAt.wallMs);
+  }
+  const out: number[] = [];
+  for (const d of deliveries) {
+    if (d.eventKey !== 'ringing' || d.duplicate || d.sentAt === null) continue;
+    const body = JSON.parse(d.request.body) as { call_session_id: number; employee_id: number };
+    const shownAt = shows.get(`${body.call_session_id}|${101 + (body.employee_id - 1001)}`);
+    if (shownAt !== undefined) out.push(shownAt - d.sentAt);
+  }
+  return out;
+}
+
+function startApp(env: Record<string, string>): Promise<{ child: ChildProcess; hooks: string[]; rssMb: () => number }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, ['--import', 'tsx', fileURLToPath(import.meta.url), '--app'], {
+      env: { ...process.env, ...env, LOG_LEVEL: 'warn', DATA_DIR: 'memory://' },
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
+    let buf = '';
+    let rss = 0;
+    child.stdout!.on('data', (d: Buffer) => {
+      buf += d;
+      for (const m of buf.matchAll(/RSS (\d+)/g)) rss = Number(m[1]);
+      const hooks = /HOOKS (\S+)/.exec(buf);
+      if (hooks) resolve({ child, hooks: hooks[1]!.split(','), rssMb: () => rss });
+    });
+    child.on('exit', (code) => reject(new Error(`app exited ${code}`)));
+  });
+}
+
+/** The connector in its own process: serve + a telephony integration wired to both sandboxes. */
+async function appChild(): Promise<never> {
+  const { loadConfig } = await import('../src/config.ts');
+  const { createLogger } = await import('../src/runtime/logger.ts');
+  const { startRole } = await import('../src/runtime/roles.ts');
+  const config = loadConfig({ ...process.env, PORT: '0', HOST: '127.0.0.1', ADMIN_PASSWORD: 'bench admin password' }, { dotenv: false });
+  const running = await startRole('serve', config, createLogger(process.env.LOG_LEVEL ?? 'warn'));
+  const [account] = await running.ctx.accounts.list();
+  const uisKey = await running.ctx.credentials.create(account!.id, { name: 'bench uis', kind: 'uis-api-key', secret: process.env.BENCH_UIS_KEY! });
+  const { refreshEmployees } = await import('../src/telephony/employees/index.ts');
+  const c = running.ctx;
+  const hooks: string[] = [];
+  for (const [i, key] of process.env.BENCH_PHONE_KEYS!.split(',').entries()) {
+    const phoneKey = await c.credentials.create(account!.id, { name: `bench ${i}`, kind: 'moysklad-phone-key', secret: key });
+    const integration = await c.integrations.create(account!.id, 'moysklad-telephony', { name: `bench ${i}`, active: true, credentialIds: { phoneKey: phoneKey.id, uis: uisKey.id } });
+    const row = await c.integrationsRepo.get(account!.id, integration.id);
+    await refreshEmployees({ db: c.database.db, config: c.config, credentials: c.credentials, integrationsRepo: c.integrationsRepo, log: c.log }, row!).catch((err: Error) =>
+      process.stderr.write(`employee sync: ${err.message}\n`),
+    );
+    hooks.push(integration.hookUrls.uisNotificationsBase!.replace(config.publicUrl, running.url!));
+  }
+  process.stdout.write(`HOOKS ${hooks.join(',')}\n`);
+  setInterval(() => process.stdout.write(`RSS ${Math.round(process.memoryUsage().rss / 1024 / 1024)}\n`), 1000).unref();
+  process.on('SIGTERM', () => void running.stop().then(() => process.exit(0)));
+  return new Promise<never>(() => {});
+}
