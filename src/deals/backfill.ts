@@ -9,6 +9,7 @@ import type { JsonApiClient, ListPage } from '../moysklad/index.ts';
 import { clientFor, reportAuthFailure, type DealsDeps } from './deps.ts';
 import { contactRow, dealRow, stageRows } from './mapping.ts';
 import type { Scope, SyncRow } from './deals-repository.ts';
+import { readByIds } from './read-by-ids.ts';
 
 export const DEALS_BACKFILL_JOB = 'deals.backfill';
 export const PAGE = 1000;
@@ -16,6 +17,7 @@ export const PAGE = 1000;
 export const PAGE_ORDER = 'created,asc;id,asc';
 const REF_TYPES = ['store', 'saleschannel', 'project', 'organization', 'employee'] as const;
 const SLICE_MS = 60_000;
+export const ALL_ARCHIVED: Array<[string, '=', boolean]> = [['archived', '=', true], ['archived', '=', false]];
 
 export type Phase = 'refs' | 'counterparties' | 'persons' | 'orders' | 'live' | 'failed';
 
@@ -54,11 +56,12 @@ export async function runBackfill(deps: DealsDeps, integration: IntegrationRow, 
   const { client } = await clientFor(deps, integration);
   const s: Scope = { integrationId: integration.id, accountId: integration.accountId };
   const parallel = deps.backfillParallel ?? 4;
-  for (;;) {
+  for (let step = 0; ; step++) {
     const sync = await deps.repo.getSync(integration.id);
     if (!sync) return true;
     if (sync.phase === 'live' || sync.phase === 'failed') return true;
-    if (Date.now() > deadline || signal?.aborted) return false;
+    // At least one step per call, so even a tiny slice makes progress.
+    if (step > 0 && (Date.now() > deadline || signal?.aborted)) return false;
     switch (sync.phase as Phase) {
       case 'refs':
         await loadReferences(deps, client, s);
@@ -133,14 +136,25 @@ async function pagesStep(
   const count = known === undefined ? 1 : Math.max(1, Math.min(parallel, Math.ceil((known - sync.cursor) / PAGE) || 1));
   const offsets = Array.from({ length: count }, (_, i) => sync.cursor + i * PAGE);
   const pages = await Promise.all(
-    offsets.map((offset) => client.list(entity, { limit: PAGE, offset, order: PAGE_ORDER, lane: 'backfill' }) as Promise<ListPage<unknown>>),
+    offsets.map(
+      (offset) =>
+        client.list(entity, {
+          limit: PAGE,
+          offset,
+          order: PAGE_ORDER,
+          lane: 'backfill',
+          // Archived counterparties are hidden by default, yet old orders point at them.
+          ...(entity === 'counterparty' && { filter: ALL_ARCHIVED }),
+        }) as Promise<ListPage<unknown>>,
+    ),
   );
   let rows = 0;
   let last = false;
-  for (const p of pages) {
+  pages.forEach((p, i) => {
     rows += p.rows.length;
-    if (p.rows.length < PAGE) last = true;
-  }
+    // A short page, or the end MoySklad reports (saves reading an empty page at a multiple of 1000).
+    if (p.rows.length < PAGE || (p.meta.size !== undefined && offsets[i]! + p.rows.length >= p.meta.size)) last = true;
+  });
   const total = pages[pages.length - 1]?.meta.size ?? sync.cursor + rows;
   await deps.db.transaction(async (tx) => {
     for (const p of pages) if (p.rows.length) await apply(p, tx);
@@ -168,8 +182,8 @@ async function personsStep(deps: DealsDeps, client: JsonApiClient, s: Scope, syn
   }
   const chunks: string[][] = [];
   for (let i = 0; i < ids.length; i += CHUNK) chunks.push(ids.slice(i, i + CHUNK));
-  const results = await Promise.all(chunks.map((part) => client.getByIds('counterparty', part, { expand: 'contactpersons', lane: 'backfill' })));
-  const found = results.flat();
+  const results = await Promise.all(chunks.map((part) => readByIds(client, 'counterparty', part, { expand: 'contactpersons', lane: 'backfill' })));
+  const found = results.flatMap((r) => r.rows);
   const seen = new Set(found.map((c) => c.id));
   await deps.db.transaction(async (tx) => {
     // Expanded rows always carry their persons: even an empty list settles the flag.

@@ -228,6 +228,14 @@ export class DealsRepository {
     return row?.n ?? 0;
   }
 
+  async countLiveDealsUpdatedBefore(integrationId: string, before: Date): Promise<number> {
+    const [row] = await this.db
+      .select({ n: sql<number>`count(*)::int` })
+      .from(tables.deals)
+      .where(and(eq(tables.deals.integrationId, integrationId), isNull(tables.deals.deletedAt), sql`${tables.deals.msUpdated} < ${before}`));
+    return row?.n ?? 0;
+  }
+
   /** Live deals not seen by a full sweep that started at `sweepStart`: deleted in MoySklad. */
   async markUnseenDeleted(s: Scope, seen: Set<string>, sweepStart: Date): Promise<number> {
     const live = await this.db

@@ -4,6 +4,7 @@
 import { defineJob } from '../queue/index.ts';
 import { clientFor, reportAuthFailure, type DealsDeps } from './deps.ts';
 import { contactRow, dealRow } from './mapping.ts';
+import { readByIds } from './read-by-ids.ts';
 
 export const DEALS_FETCH_JOB = 'deals.fetch';
 const IDS_PER_REQUEST = 100;
@@ -32,7 +33,7 @@ export function followUpJob(deps: DealsDeps) {
             if (!batch.length) continue;
             work += batch.length;
             const ids = batch.map((b) => b.entityId);
-            const rows = await client.getByIds(type, ids, { lane: 'log', ...(type === 'counterparty' && { expand: 'contactpersons' }) });
+            const { rows } = await readByIds(client, type, ids, { lane: 'log', ...(type === 'counterparty' && { expand: 'contactpersons' }) });
             const seen = new Set(rows.map((r) => r.id));
             const missing = ids.filter((id) => !seen.has(id));
             const times = new Map(batch.map((b) => [b.entityId, b.eventAt]));

@@ -6,13 +6,13 @@ import { RateLimitedError, type GateKey, type RequestGate } from '../moysklad/in
 
 const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 
-export type PacingOptions = { unitsPerWindow?: number; windowMs?: number; maxInFlight?: number; burstUnits?: number; retries?: number };
+export type PacingOptions = { unitsPerWindow?: number; windowMs?: number; maxInFlight?: number; burstMs?: number; safety?: number; retries?: number };
 
 export function pacingGate(opts: PacingOptions = {}): RequestGate & { sent: number; rateLimited: number } {
   const units = opts.unitsPerWindow ?? 45;
   const windowMs = opts.windowMs ?? 3000;
-  const unitMs = windowMs / units;
-  const burstMs = (opts.burstUnits ?? 12) * unitMs;
+  const burstMs = opts.burstMs ?? 0;
+  const safety = opts.safety ?? 1.05;
   const maxInFlight = opts.maxInFlight ?? 5;
   const retries = opts.retries ?? 3;
   const tat = new Map<string, number>();
@@ -30,17 +30,20 @@ export function pacingGate(opts: PacingOptions = {}): RequestGate & { sent: numb
     const w = waiters.get(p)?.shift();
     w?.();
   }
+  // Even spacing: MoySklad counts a sliding window, so a burst after a pause can overflow it.
+  // floor(units / weight) requests per window, with a small margin for network jitter.
   async function takeToken(key: GateKey) {
     const p = key.principal;
+    const perWindow = Math.max(1, Math.floor(units / Math.max(1, key.weight)));
+    const spacing = (windowMs / perWindow) * safety;
     for (;;) {
       const now = Date.now();
-      const t = Math.max(tat.get(p) ?? now, now);
-      const next = t + key.weight * unitMs;
-      if (next - now <= burstMs + key.weight * unitMs) {
-        tat.set(p, next);
+      const at = Math.max(tat.get(p) ?? now, now);
+      if (at - now <= burstMs) {
+        tat.set(p, at + spacing);
         return;
       }
-      await sleep(next - now - burstMs - key.weight * unitMs + 1);
+      await sleep(at - now - burstMs);
     }
   }
 

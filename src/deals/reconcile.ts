@@ -5,7 +5,8 @@
 import { defineJob } from '../queue/index.ts';
 import { clientFor, reportAuthFailure, type DealsDeps } from './deps.ts';
 import { contactRow, dealRow } from './mapping.ts';
-import { PAGE, PAGE_ORDER } from './backfill.ts';
+import { readByIds } from './read-by-ids.ts';
+import { ALL_ARCHIVED, PAGE, PAGE_ORDER } from './backfill.ts';
 import type { JsonApiClient } from '../moysklad/index.ts';
 import type { Scope } from './deals-repository.ts';
 
@@ -58,11 +59,12 @@ export async function reconcile(
   if (!sync) throw new Error('no deals sync state');
   const { client } = await clientFor(deps, integration);
   const started = new Date();
-  const since = new Date((sync.watermark ?? sync.startedAt ?? started).getTime() - OVERLAP_MS);
+  // Whole seconds: MoySklad filters compare at second precision.
+  const since = new Date(Math.floor(((sync.watermark ?? sync.startedAt ?? started).getTime() - OVERLAP_MS) / 1000) * 1000);
   let requests = 0;
   let counterparties = 0;
   const personsNeeded: string[] = [];
-  for await (const page of client.pages('counterparty', { limit: PAGE, order: PAGE_ORDER, filter: [['updated', '>=', since]], lane: 'backfill' })) {
+  for await (const page of client.pages('counterparty', { limit: PAGE, order: PAGE_ORDER, filter: [['updated', '>=', since], ...ALL_ARCHIVED], lane: 'backfill' })) {
     requests++;
     const rows = page.rows.map((c) => contactRow(c));
     personsNeeded.push(...rows.filter((r) => r.needsPersons).map((r) => r.id));
@@ -70,21 +72,21 @@ export async function reconcile(
     await deps.db.transaction((tx) => deps.repo.upsertContacts(s, rows, tx));
   }
   for (let i = 0; i < personsNeeded.length; i += 100) {
-    const found = await client.getByIds('counterparty', personsNeeded.slice(i, i + 100), { expand: 'contactpersons', lane: 'backfill' });
+    const { rows: found } = await readByIds(client, 'counterparty', personsNeeded.slice(i, i + 100), { expand: 'contactpersons', lane: 'backfill' });
     requests++;
     await deps.db.transaction((tx) => deps.repo.upsertContacts(s, found.map((c) => ({ ...contactRow(c), needsPersons: false })), tx));
   }
   let orders = 0;
-  let total: number | undefined;
   for await (const page of client.pages('customerorder', { limit: PAGE, order: PAGE_ORDER, filter: [['updated', '>=', since]], lane: 'backfill' })) {
     requests++;
     orders += await applyOrders(deps, s, page.rows);
   }
-  // How many orders MoySklad has now: one cheap request (a page of one row carries meta.size).
-  const head = await client.list('customerorder', { limit: 1, lane: 'backfill' });
+  // Orders untouched since `since`: MoySklad's count must equal ours. Everything updated later was
+  // just re-read, so a difference can only be a deletion whose webhook was lost.
+  const head = await client.list('customerorder', { limit: 1, filter: [['updated', '<', since]], lane: 'backfill' });
   requests++;
-  total = head.meta.size;
-  const live = await deps.repo.countLiveDeals(s.integrationId);
+  const total = head.meta.size;
+  const live = await deps.repo.countLiveDealsUpdatedBefore(s.integrationId, since);
   let swept = false;
   let markedDeleted = 0;
   if (opts.sweep || (total !== undefined && total !== live)) {
