@@ -2,6 +2,7 @@
 // personal manager. The call pipeline (pop-ups, call log) lives in ./calls.
 import type { AppContext } from '../runtime/context.ts';
 import type { JobDefinition } from '../queue/index.ts';
+import { patientGate } from '../moysklad/index.ts';
 import { ClickToCallRepository, clickToCallProcessor } from './click-to-call/index.ts';
 import type { TelephonyDeps } from './connection-check/index.ts';
 import { counterpartyWebhookProcessor, scheduleTelephony, telephonyJobDefinitions } from './routing/index.ts';
@@ -13,7 +14,15 @@ export * from './routing/index.ts';
 
 /** The telephony services' view of the program. */
 export function telephonyDeps(ctx: AppContext): TelephonyDeps {
-  return { db: ctx.database.db, config: ctx.config, credentials: ctx.credentials, integrationsRepo: ctx.integrationsRepo, log: ctx.log.child({ module: 'telephony' }) };
+  return {
+    db: ctx.database.db,
+    config: ctx.config,
+    credentials: ctx.credentials,
+    integrationsRepo: ctx.integrationsRepo,
+    log: ctx.log.child({ module: 'telephony' }),
+    // Index and employee refreshes iterate pages without a cursor: they wait out a busy gate.
+    gate: patientGate(ctx.gate),
+  };
 }
 
 export function telephonyJobs(ctx: AppContext): JobDefinition[] {

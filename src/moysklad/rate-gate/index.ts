@@ -13,3 +13,4 @@ export {
 } from './limits.ts';
 export { RateGateStore, type GateRow, type TakeResult } from './store.ts';
 export { findGateBusy, rescheduleOnGateBusy, rethrowAsReschedule } from './reschedule.ts';
+export { patientGate } from './patient-gate.ts';

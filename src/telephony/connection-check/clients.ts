@@ -5,7 +5,7 @@ import type { CredentialsRepository } from '../../accounts/index.ts';
 import type { Config } from '../../config.ts';
 import type { Db } from '../../db/index.ts';
 import type { IntegrationRow, IntegrationsRepository } from '../../integrations/index.ts';
-import { JsonApiClient, PhoneApiClient, passThroughGate, type RequestGate } from '../../moysklad/index.ts';
+import { JsonApiClient, PhoneApiClient, type RequestGate } from '../../moysklad/index.ts';
 import { createUisCallApiClient, createUisDataApiClient, type UisCallApiClient, type UisDataApiClient } from '../../uis/index.ts';
 
 /** What the telephony services need from the program (a subset of AppContext). */
@@ -15,8 +15,8 @@ export type TelephonyDeps = {
   credentials: CredentialsRepository;
   integrationsRepo: IntegrationsRepository;
   log: Logger;
-  /** MoySklad request gate; passThroughGate until the DB rate gate is wired in. */
-  gate?: RequestGate;
+  /** The MoySklad request gate (the process's DbRateGate). */
+  gate: RequestGate;
 };
 
 export type TelephonySettings = {
@@ -68,7 +68,7 @@ export async function phoneApiFor(deps: TelephonyDeps, row: IntegrationRow, opts
     token: cred.secret,
     baseUrl: deps.config.apis.moyskladPhone,
     principal: `${row.accountId}:phone:${cred.id}`,
-    gate: deps.gate ?? passThroughGate,
+    gate: deps.gate,
     ...(opts.timeoutMs ? { timeoutMs: opts.timeoutMs } : {}),
   });
   return { client, key: cred.secret };
@@ -82,7 +82,7 @@ export async function jsonApiFor(deps: TelephonyDeps, row: IntegrationRow, opts:
     auth: cred.kind === 'moysklad-basic' ? { kind: 'basic', login: cred.login ?? '', password: cred.secret } : { kind: 'bearer', token: cred.secret },
     baseUrl: deps.config.apis.moyskladJson,
     principal: `${row.accountId}:json:${cred.id}`,
-    gate: deps.gate ?? passThroughGate,
+    gate: deps.gate,
     webhookDisablePrefix: deps.config.publicUrl,
     ...(opts.timeoutMs ? { timeoutMs: opts.timeoutMs } : {}),
   });
