@@ -162,13 +162,14 @@ async function appChild(): Promise<never> {
   const [account] = await running.ctx.accounts.list();
   const uisKey = await running.ctx.credentials.create(account!.id, { name: 'bench uis', kind: 'uis-api-key', secret: process.env.BENCH_UIS_KEY! });
   const { refreshEmployees } = await import('../src/telephony/employees/index.ts');
+  const { passThroughGate } = await import('../src/moysklad/index.ts');
   const c = running.ctx;
   const hooks: string[] = [];
   for (const [i, key] of process.env.BENCH_PHONE_KEYS!.split(',').entries()) {
     const phoneKey = await c.credentials.create(account!.id, { name: `bench ${i}`, kind: 'moysklad-phone-key', secret: key });
     const integration = await c.integrations.create(account!.id, 'moysklad-telephony', { name: `bench ${i}`, active: true, credentialIds: { phoneKey: phoneKey.id, uis: uisKey.id } });
     const row = await c.integrationsRepo.get(account!.id, integration.id);
-    await refreshEmployees({ db: c.database.db, config: c.config, credentials: c.credentials, integrationsRepo: c.integrationsRepo, log: c.log }, row!).catch((err: Error) =>
+    await refreshEmployees({ db: c.database.db, config: c.config, credentials: c.credentials, integrationsRepo: c.integrationsRepo, log: c.log, gate: passThroughGate }, row!).catch((err: Error) =>
       process.stderr.write(`employee sync: ${err.message}\n`),
     );
     hooks.push(integration.hookUrls.uisNotificationsBase!.replace(config.publicUrl, running.url!));
