@@ -1,0 +1,49 @@
+// The trigger and the job: one `rules.evaluate` per (integration, communication), coalesced — a
+// newer change while one waits adds nothing, since the job reads the latest state when it runs.
+import type { Tx } from '../db/index.ts';
+import { rethrowAsReschedule } from '../moysklad/index.ts';
+import { defineJob, RescheduleError, type JobQueue } from '../queue/index.ts';
+import type { Channel } from './communication.ts';
+import type { EvaluateData, RulesEvaluator } from './evaluate.ts';
+import { PhoneLockedError } from './execute.ts';
+
+export const RULES_EVALUATE_JOB = 'rules.evaluate';
+/** Events of one communication come in bursts; a short wait lets one job see the final state. */
+export const EVALUATE_DELAY_MS = 1000;
+
+export const evaluateKey = (integrationId: string, channel: Channel, ref: string) => `${integrationId}:${channel}:${ref}`;
+
+/**
+ * Call where a communication changed (inside the caller's transaction: the job commits with the
+ * change). Cheap and idempotent: while a job for this communication waits, this adds nothing.
+ */
+export async function scheduleRulesEvaluation(
+  tx: Tx | undefined,
+  queue: JobQueue,
+  c: { accountId: string; integrationId: string; channel: Channel; ref: string; delayMs?: number },
+): Promise<void> {
+  const data: EvaluateData = { accountId: c.accountId, integrationId: c.integrationId, channel: c.channel, ref: c.ref };
+  await queue.send(
+    RULES_EVALUATE_JOB,
+    data,
+    { singletonKey: evaluateKey(c.integrationId, c.channel, c.ref), startAfter: new Date(Date.now() + (c.delayMs ?? EVALUATE_DELAY_MS)) },
+    tx,
+  );
+}
+
+export function rulesEvaluateJob(evaluator: () => RulesEvaluator) {
+  return defineJob<EvaluateData>({
+    name: RULES_EVALUATE_JOB,
+    // MoySklad can be down for a while; keep trying with back-off rather than lose a task.
+    queue: { policy: 'stately', retryLimit: 200, retryDelay: 2, retryBackoff: true, retryDelayMax: 300, expireInSeconds: 300 },
+    handler: async (d) => {
+      try {
+        const out = await evaluator().evaluate(d);
+        return out.kind === 'done' ? { result: out.result } : out;
+      } catch (err) {
+        if (err instanceof PhoneLockedError) throw new RescheduleError(err.retryAt, { cause: err });
+        return rethrowAsReschedule(err);
+      }
+    },
+  });
+}
