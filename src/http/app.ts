@@ -19,6 +19,7 @@ import { integrationRoutes } from './routes/integrations.ts';
 import { webRoutes } from './routes/web.ts';
 import { telephonyRoutes } from './routes/telephony.ts';
 import { telephonyRoutingRoutes } from './routes/telephony-routing.ts';
+import { rulesRoutes } from './routes/rules.ts';
 
 export type RouteModule = (app: FastifyInstance, ctx: AppContext) => void;
 
@@ -62,7 +63,7 @@ export async function buildHttpApp(ctx: AppContext, extraRoutes: RouteModule[] =
 
   registerAuth(app, ctx);
   registerMetrics(app, ctx.queue);
-  for (const routes of [healthRoutes, authRoutes, accountRoutes, credentialRoutes, integrationRoutes, inboxRoutes, telephonyRoutingRoutes, hookRoutes, telephonyRoutes, dealRoutes, ...extraRoutes, webRoutes]) {
+  for (const routes of [healthRoutes, authRoutes, accountRoutes, credentialRoutes, integrationRoutes, inboxRoutes, telephonyRoutingRoutes, hookRoutes, telephonyRoutes, dealRoutes, rulesRoutes, ...extraRoutes, webRoutes]) {
     routes(app, ctx);
   }
   return app;
