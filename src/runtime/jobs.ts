@@ -6,6 +6,7 @@ import type { AppContext } from './context.ts';
 import { scheduleTelephonyJobs, telephonyJobs } from '../telephony/index.ts';
 import { dealsJobDefinitions, scheduleDeals } from '../deals/index.ts';
 import { callPipelineFor } from '../telephony/calls/index.ts';
+import { rulesJobs } from '../rules/index.ts';
 
 export function jobDefinitions(ctx: AppContext): JobDefinition[] {
   return [
@@ -15,6 +16,7 @@ export function jobDefinitions(ctx: AppContext): JobDefinition[] {
     ...telephonyJobs(ctx),
     ...dealsJobDefinitions(ctx),
     ...callPipelineFor(ctx).jobs,
+    ...rulesJobs(ctx),
   ];
 }
 
