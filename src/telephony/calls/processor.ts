@@ -6,6 +6,7 @@ import { parseNotification, DEFAULT_UIS_TIME_ZONE } from '../../uis/index.ts';
 import type { InboxProcessor } from '../../inbox/index.ts';
 import type { CallStore } from './call-store.ts';
 import { RECONCILE_CALL_JOB, reconcileKey } from './jobs.ts';
+import { scheduleRulesEvaluation } from '../../rules/index.ts';
 
 /** Events under /hooks/uis/<secret>/ that are not call notifications (other modules' intake). */
 const NOT_CALL_EVENTS = /^(routing|chats?)([._/-].*)?$/i;
@@ -38,6 +39,7 @@ export function uisCallsProcessor(deps: UisCallsProcessorDeps): InboxProcessor {
       const r = await deps.store.applyEvent(tx, ids, parsed.event);
       if (!r.changed) return { status: 'processed' };
       const callSessionId = parsed.event.callSessionId;
+      await scheduleRulesEvaluation(tx, queue, { ...ids, channel: 'call', ref: callSessionId });
       const fast = inline === true && deps.kick !== undefined;
       await queue.send(
         RECONCILE_CALL_JOB,
