@@ -24,6 +24,9 @@ export type OpenOptions = { databaseUrl?: string | undefined; dataDir: string; p
 export async function openDatabase(opts: OpenOptions): Promise<Database> {
   if (opts.databaseUrl) {
     const pool = new pg.Pool({ connectionString: opts.databaseUrl, max: opts.poolSize ?? 10 });
+    // An idle connection dropped by the server (restart, failover) must not crash the process:
+    // the pool discards it and the next query opens a new one.
+    pool.on('error', () => {});
     // Fail fast with a clear message instead of on the first request.
     const client = await pool.connect().catch(async (err: Error) => {
       await pool.end().catch(() => {});

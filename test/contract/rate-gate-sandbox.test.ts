@@ -1,6 +1,7 @@
 // The real JsonApiClient through the database gate against the MoySklad sandbox, whose JSON API
 // enforces a sliding 45-units window and answers MoySklad-style 429s: a burst of 200 requests must
-// draw no 429 and use at least 90 % of the ceiling.
+// draw no 429 and all succeed. (The achieved share of the ceiling is measured by bench/gate.bench.ts,
+// not asserted here: timing on a loaded machine is not behaviour.)
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { JsonApiClient } from '../../src/moysklad/index.ts';
@@ -28,7 +29,7 @@ describe('rate gate + JsonApiClient against the MoySklad sandbox', () => {
     await shared?.close();
   });
 
-  test(`a burst of ${BURST} requests: no 429 and ≥ 90 % of ${UNITS} per ${WINDOW_MS} ms`, async () => {
+  test(`a burst of ${BURST} requests through two gates: no 429, every request served`, async () => {
     const limits = { apis: { json: { units: UNITS, windowMs: WINDOW_MS } } };
     // Two gate instances = two worker processes sharing the principal's budget.
     const gates = [new DbRateGate(shared.a.db, { limits }), new DbRateGate(shared.b.db, { limits })];
@@ -87,6 +88,5 @@ describe('rate gate + JsonApiClient against the MoySklad sandbox', () => {
     assert.equal(statuses.get(429) ?? 0, 0, 'the server never answered 429');
     assert.equal(rateLimited, 0);
     assert.equal(statuses.get(200), BURST);
-    assert.ok(ratio >= 0.9, `achieved ${(ratio * 100).toFixed(1)} % of the ceiling`);
   });
 });
