@@ -136,7 +136,9 @@ function popupLatencies(
 
 function startApp(env: Record<string, string>): Promise<{ child: ChildProcess; hooks: string[]; rssMb: () => number }> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', fileURLToPath(import.meta.url), '--app'], {
+    // POPUP_APP_NODE_ARGS (e.g. "--cpu-prof --cpu-prof-dir=tmp-scratch/prof") profiles the connector.
+    const extra = process.env.POPUP_APP_NODE_ARGS ? process.env.POPUP_APP_NODE_ARGS.split(' ') : [];
+    const child = spawn(process.execPath, [...extra, '--import', 'tsx', fileURLToPath(import.meta.url), '--app'], {
       env: { ...process.env, ...env, LOG_LEVEL: 'warn', DATA_DIR: 'memory://' },
       stdio: ['ignore', 'pipe', 'inherit'],
     });

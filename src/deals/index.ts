@@ -9,7 +9,6 @@ export { reconcile, DEALS_RECONCILE_JOB, DEALS_RECONCILE_ALL_JOB, type Reconcile
 export { activate, DEALS_ACTIVATE_JOB } from './activation.ts';
 export { DEALS_FETCH_JOB } from './follow-up.ts';
 export { dealsWebhookProcessor, MOYSKLAD_WEBHOOK_SOURCE } from './webhook-processor.ts';
-export { pacingGate, type PacingOptions } from './pacing-gate.ts';
 export { outcomeOf, dealRow, contactRow, stageRows, type Outcome } from './mapping.ts';
 export {
   SqlCommunicationsIndex,

@@ -1,22 +1,19 @@
 // Composition of the deals module over the program's context: one instance per AppContext, shared
 // by the job registry, the inbox processor registry and the HTTP routes.
 import type { AppContext } from '../runtime/context.ts';
-import type { RequestGate } from '../moysklad/index.ts';
+import { patientGate } from '../moysklad/index.ts';
 import { onDealsIntegrationActivated } from './activation.ts';
 import { SqlCommunicationsIndex, type CommunicationsIndex } from './attribution.ts';
 import { DealsQueries } from './deals-queries.ts';
 import { DealsRepository } from './deals-repository.ts';
 import type { DealsDeps } from './deps.ts';
 import { dealsJobs, DEALS_RECONCILE_CRON } from './jobs.ts';
-import { pacingGate } from './pacing-gate.ts';
 import { DEALS_RECONCILE_ALL_JOB } from './reconcile.ts';
 import { dealsWebhookProcessor } from './webhook-processor.ts';
 
 export type DealsModule = { deps: DealsDeps; queries: DealsQueries; communications: CommunicationsIndex };
 
 const modules = new WeakMap<AppContext, DealsModule>();
-// Until the database-backed gate lands, one in-process pacer per process keeps us under the limits.
-let processGate: RequestGate | undefined;
 
 export function dealsModule(ctx: AppContext): DealsModule {
   let m = modules.get(ctx);
@@ -28,7 +25,9 @@ export function dealsModule(ctx: AppContext): DealsModule {
       credentials: ctx.credentials,
       integrations: ctx.integrationsRepo,
       queue: () => ctx.queue,
-      gate: (processGate ??= pacingGate()),
+      // The backfill keeps its page cursor, but a busy backfill lane is cheaper to wait out in-process
+      // than to reschedule page by page; webhook follow-ups ('log' lane) reschedule through the queue.
+      gate: patientGate(ctx.gate),
       log: ctx.log.child({ module: 'deals' }),
       jsonApiUrl: ctx.config.apis.moyskladJson,
       publicUrl: ctx.config.publicUrl,

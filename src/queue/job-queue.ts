@@ -23,6 +23,22 @@ export class RescheduleError extends Error {
     super(`reschedule at ${retryAt.toISOString()}`, options);
     this.name = 'RescheduleError';
   }
+
+  get rescheduleAt(): Date {
+    return this.retryAt;
+  }
+}
+
+/**
+ * When an error (or one of its causes) says the job should simply run again later — it carries a
+ * `rescheduleAt` date, like RescheduleError or the MoySklad gate's "busy" error — that date.
+ */
+export function rescheduleAtOf(err: unknown): Date | undefined {
+  for (let e = err, depth = 0; e instanceof Error && depth < 8; e = e.cause, depth++) {
+    const at = (e as { rescheduleAt?: unknown }).rescheduleAt;
+    if (at instanceof Date) return at;
+  }
+  return undefined;
 }
 
 type RunningJob = { id: string; data: unknown; retryCount: number; priority?: number; singletonKey?: string | null; groupId?: string | null; groupTier?: string | null };
@@ -131,9 +147,10 @@ export class JobQueue {
       await def.handler(job.data, { id: job.id, name: def.name, retryCount: job.retryCount, signal: this.abort.signal });
       jobsTotal.inc({ queue: def.name, outcome: 'completed' });
     } catch (err) {
-      if (err instanceof RescheduleError && (await this.resend(def, job, err.retryAt))) {
+      const at = rescheduleAtOf(err);
+      if (at && (await this.resend(def, job, at))) {
         jobsTotal.inc({ queue: def.name, outcome: 'rescheduled' });
-        this.log.debug({ queue: def.name, jobId: job.id, retryAt: err.retryAt }, 'job rescheduled');
+        this.log.debug({ queue: def.name, jobId: job.id, retryAt: at }, 'job rescheduled');
         return;
       }
       jobsTotal.inc({ queue: def.name, outcome: 'failed' });

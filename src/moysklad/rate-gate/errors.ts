@@ -25,4 +25,9 @@ export class GateBusyError extends MoyskladError {
     this.api = init.api;
     this.lane = init.lane;
   }
+
+  /** Read by the job queue: a job that met a busy gate runs again then, without spending a retry. */
+  get rescheduleAt(): Date {
+    return this.retryAt;
+  }
 }

@@ -1,7 +1,6 @@
 // The program's single call pipeline, built from the AppContext on first use (the processor
 // registry and the job registry both ask for it).
 import type { AppContext } from '../../runtime/context.ts';
-import { DbRateGate } from '../../moysklad/index.ts';
 import { msExtensionFor } from '../employees/index.ts';
 import type { ExtensionMap } from './extension-map.ts';
 import { createCallPipeline, type CallPipeline } from './pipeline.ts';
@@ -25,7 +24,7 @@ export function callPipelineFor(ctx: AppContext): CallPipeline {
       integrations: ctx.integrationsRepo,
       credentials: ctx.credentials,
       phoneApiUrl: ctx.config.apis.moyskladPhone,
-      gate: new DbRateGate(db, { log: ctx.log.child({ module: 'rate-gate' }) }),
+      gate: ctx.gate,
       extensions,
     });
     ctx.integrations.onActivated((row) => p!.onIntegrationActivated(row));
