@@ -5,6 +5,7 @@ import { DbRateGate } from '../moysklad/index.ts';
 import type { JobDefinition } from '../queue/index.ts';
 import { RulesEvaluator } from './evaluate.ts';
 import { rulesEvaluateJob } from './jobs.ts';
+import { patientGate } from './patient-gate.ts';
 
 const evaluators = new WeakMap<AppContext, RulesEvaluator>();
 
@@ -19,7 +20,7 @@ export function rulesEvaluatorFor(ctx: AppContext): RulesEvaluator {
       config: ctx.config,
       credentials: ctx.credentials,
       integrationsRepo: ctx.integrationsRepo,
-      gate: new DbRateGate(db, { log: ctx.log.child({ module: 'rate-gate' }) }),
+      gate: patientGate(new DbRateGate(db, { log: ctx.log.child({ module: 'rate-gate' }) })),
     });
     evaluators.set(ctx, e);
   }

@@ -1,0 +1,240 @@
+import assert from 'node:assert/strict';
+import { describe, test } from 'node:test';
+import {
+  applyOrderOverride,
+  defaultRuleSet,
+  failedConditions,
+  fromCallSession,
+  isWithinWorkingHours,
+  nextWorkingStart,
+  planActions,
+  renderTemplate,
+  ruleSetSchema,
+  stableUuid,
+  templateVars,
+  zonedInstant,
+  type Communication,
+  type RuleSet,
+} from '../../src/rules/index.ts';
+import { sessionFromEvents } from '../../src/telephony/call-session/index.ts';
+import type { UisCallEvent } from '../../src/uis/index.ts';
+
+const wh = ruleSetSchema.parse({ rules: [] }).settings.workingHours;
+
+function comm(over: Partial<Communication> = {}): Communication {
+  return {
+    channel: 'call',
+    ref: '1',
+    direction: 'in',
+    outcome: 'missed',
+    lost: true,
+    finished: true,
+    internal: false,
+    contactPhone: '+79261234567',
+    virtualNumber: '74950000001',
+    // Wednesday 2026-11-04 12:00 MSK
+    startedAt: new Date('2026-11-04T09:00:00Z'),
+    talkDurationSec: 0,
+    rang: [],
+    attribution: {},
+    ...over,
+  };
+}
+
+describe('working hours in a time zone', () => {
+  test('Moscow 09:00–18:00 on weekdays', () => {
+    assert.equal(isWithinWorkingHours(new Date('2026-11-04T06:00:00Z'), wh), true); // 09:00 MSK
+    assert.equal(isWithinWorkingHours(new Date('2026-11-04T05:59:00Z'), wh), false); // 08:59 MSK
+    assert.equal(isWithinWorkingHours(new Date('2026-11-04T15:00:00Z'), wh), false); // 18:00 MSK
+    assert.equal(isWithinWorkingHours(new Date('2026-11-07T09:00:00Z'), wh), false); // Saturday
+  });
+
+  test('the same instant differs by zone', () => {
+    const at = new Date('2026-11-04T05:30:00Z'); // 08:30 MSK, 10:30 in Yekaterinburg
+    assert.equal(isWithinWorkingHours(at, wh), false);
+    assert.equal(isWithinWorkingHours(at, { ...wh, timeZone: 'Asia/Yekaterinburg' }), true);
+  });
+
+  test('next working start: Friday evening → Monday 09:00 local', () => {
+    const fri = new Date('2026-11-06T17:00:00Z'); // Fri 20:00 MSK
+    assert.equal(nextWorkingStart(fri, wh)?.toISOString(), '2026-11-09T06:00:00.000Z');
+    const night = new Date('2026-11-04T23:00:00Z'); // Thu 02:00 MSK
+    assert.equal(nextWorkingStart(night, wh)?.toISOString(), '2026-11-05T06:00:00.000Z');
+    assert.equal(nextWorkingStart(new Date(0), { ...wh, days: [null, null, null, null, null, null, null] }), null);
+  });
+
+  test('zonedInstant honours DST zones', () => {
+    // Berlin: CET (+1) in January, CEST (+2) in July.
+    assert.equal(zonedInstant(2026, 1, 15, 9 * 60, 'Europe/Berlin').toISOString(), '2026-01-15T08:00:00.000Z');
+    assert.equal(zonedInstant(2026, 7, 15, 9 * 60, 'Europe/Berlin').toISOString(), '2026-07-15T07:00:00.000Z');
+  });
+});
+
+describe('conditions', () => {
+  const s = ruleSetSchema.parse({ rules: [] }).settings;
+
+  test('first contact vs returning', () => {
+    assert.deepEqual(failedConditions({ contact: 'first', workingHours: 'any' }, comm(), { firstContact: true }, s), []);
+    assert.deepEqual(failedConditions({ contact: 'first', workingHours: 'any' }, comm(), { firstContact: false }, s), ['contact']);
+    assert.deepEqual(failedConditions({ contact: 'returning', workingHours: 'any' }, comm(), { firstContact: false }, s), []);
+  });
+
+  test('outcome, direction, virtual number in any spelling, campaign, talk duration, working hours', () => {
+    const c = comm({ outcome: 'answered', lost: false, talkDurationSec: 40, attribution: { campaign: 'Яндекс Директ', utm_source: 'yandex' } });
+    const ok = failedConditions(
+      { outcomes: ['answered'], directions: ['in'], virtualNumbers: ['+7 (495) 000-00-01'], campaigns: ['яндекс директ'], utmSources: ['Yandex'], minTalkSec: 30, contact: 'any', workingHours: 'inside' },
+      c,
+      { firstContact: true },
+      s,
+    );
+    assert.deepEqual(ok, []);
+    const bad = failedConditions(
+      { outcomes: ['missed'], directions: ['out'], virtualNumbers: ['74950000002'], minTalkSec: 60, contact: 'any', workingHours: 'outside' },
+      c,
+      { firstContact: true },
+      s,
+    );
+    assert.deepEqual(bad, ['directions', 'outcomes', 'virtualNumbers', 'minTalkSec', 'workingHours']);
+    assert.deepEqual(failedConditions({ outcomes: ['lost'], contact: 'any', workingHours: 'any' }, comm({ lost: false }), { firstContact: true }, s), ['outcomes']);
+  });
+});
+
+describe('plan', () => {
+  test('defaults: new missed call → counterparty + task, no order; answered call closes tasks', () => {
+    const rs = defaultRuleSet();
+    const p = planActions(rs, comm(), { firstContact: true }, new Date('2026-11-04T09:05:00Z'));
+    assert.equal(p.counterparty?.action.mode, 'find_or_create');
+    assert.ok(p.task);
+    assert.equal(p.order, undefined);
+    assert.equal(p.closesTasks, false);
+    assert.equal(p.task!.dueAt.toISOString(), '2026-11-04T09:35:00.000Z');
+    const answered = planActions(rs, comm({ outcome: 'answered', lost: false }), { firstContact: false });
+    assert.equal(answered.task, undefined);
+    assert.equal(answered.closesTasks, true);
+  });
+
+  test('exclusions: internal calls and own numbers in any spelling', () => {
+    const rs: RuleSet = ruleSetSchema.parse({ rules: defaultRuleSet().rules, settings: { ownNumbers: ['8 (926) 123-45-67'] } });
+    assert.equal(planActions(rs, comm(), { firstContact: true }).excluded?.reason, 'own_number');
+    assert.equal(planActions(rs, comm({ internal: true, contactPhone: '101' }), { firstContact: true }).excluded?.reason, 'internal');
+    assert.equal(planActions(rs, comm({ contactPhone: '+79990000000' }), { firstContact: true }).excluded, undefined);
+  });
+
+  test('first matching rule wins per action; "never" blocks later orders; stop ends the search', () => {
+    const rs = ruleSetSchema.parse({
+      rules: [
+        { id: 'a', name: 'A', conditions: { virtualNumbers: ['74950000001'] }, actions: { order: { mode: 'never' } } },
+        { id: 'b', name: 'B', actions: { order: { mode: 'always', stateName: 'Новый' } } },
+        { id: 'c', name: 'C', actions: { counterparty: {} }, stop: true },
+        { id: 'd', name: 'D', actions: { task: {} } },
+      ],
+    });
+    const p1 = planActions(rs, comm(), { firstContact: true });
+    assert.equal(p1.order, undefined);
+    assert.equal(p1.task, undefined, 'stop in C hides D');
+    assert.deepEqual(p1.rules.map((r) => r.matched), [true, true, true, false]);
+    const p2 = planActions(rs, comm({ virtualNumber: '74950000002' }), { firstContact: true });
+    assert.equal(p2.order?.action.stateName, 'Новый');
+  });
+
+  test('order overrides by virtual number or campaign replace the stage', () => {
+    const rs = ruleSetSchema.parse({
+      rules: [
+        {
+          id: 'o',
+          name: 'O',
+          actions: { order: { mode: 'always', stateId: 'base', storeId: 'store-1', overrides: [{ campaigns: ['Весна'], stateName: 'Весенний' }, { virtualNumbers: ['8 495 000 00 02'], stateId: 'vip' }] } },
+        },
+      ],
+    });
+    const a = rs.rules[0]!.actions.order!;
+    assert.equal(applyOrderOverride(a, comm()).action.stateId, 'base');
+    const vip = applyOrderOverride(a, comm({ virtualNumber: '74950000002' }));
+    assert.equal(vip.action.stateId, 'vip');
+    assert.equal(vip.action.storeId, 'store-1');
+    const spring = applyOrderOverride(a, comm({ attribution: { campaign: 'весна' } }));
+    assert.equal(spring.action.stateName, 'Весенний');
+    assert.equal(spring.action.stateId, undefined);
+  });
+
+  test('task due at the next working-hours start when the call came at night', () => {
+    const rs = ruleSetSchema.parse({ rules: [{ id: 't', name: 'T', actions: { task: { due: { kind: 'next_working_start', minutes: 15 } } } }] });
+    const night = comm({ startedAt: new Date('2026-11-04T20:00:00Z') }); // 23:00 MSK Wednesday
+    const p = planActions(rs, night, { firstContact: true }, new Date('2026-11-04T20:01:00Z'));
+    assert.equal(p.task!.dueAt.toISOString(), '2026-11-05T06:15:00.000Z');
+  });
+
+  test('field mappings take values from attribution, virtual number and channel', () => {
+    const rs = ruleSetSchema.parse({
+      rules: [],
+      settings: {
+        fields: [
+          { source: 'utm_source', entity: 'counterparty', attribute: 'Источник' },
+          { source: 'utm_term', entity: 'counterparty', attribute: 'Ключ' },
+          { source: 'virtual_number', entity: 'customerorder', attribute: 'Номер', overwrite: true },
+          { source: 'channel', entity: 'customerorder', attribute: 'Канал' },
+        ],
+      },
+    });
+    const p = planActions(rs, comm({ attribution: { utm_source: 'yandex' } }), { firstContact: true });
+    assert.deepEqual(
+      p.fields.map((f) => [f.attribute, f.value, f.overwrite]),
+      [['Источник', 'yandex', false], ['Номер', '74950000001', true], ['Канал', 'Звонок', false]],
+    );
+  });
+});
+
+describe('templates', () => {
+  test('placeholders, pretty phone, local date, unknown placeholders vanish', () => {
+    const vars = templateVars(comm({ attribution: { campaign: 'Весна' } }), { timeZone: 'Europe/Moscow', extra: { counterparty_link: 'https://x/y' } });
+    assert.equal(
+      renderTemplate('Перезвонить {{phone}}: {{summary}} {{date}} {{time}} ({{campaign}}) {{nope}} {{counterparty_link}}', vars),
+      'Перезвонить +7 (926) 123-45-67: пропущенный входящий звонок 04.11.2026 12:00 (Весна) https://x/y',
+    );
+    assert.equal(renderTemplate('{{summary}}', templateVars(comm({ channel: 'chat', outcome: 'missed' }), { timeZone: 'UTC' })), 'потерянный чат');
+  });
+
+  test('rule set validation refuses typos and duplicate ids', () => {
+    assert.equal(ruleSetSchema.safeParse({ rules: [{ id: 'a', name: 'A', actions: {}, conditions: { outcome: ['missed'] } }] }).success, false);
+    assert.equal(ruleSetSchema.safeParse({ rules: [{ id: 'a', name: 'A', actions: {} }, { id: 'a', name: 'B', actions: {} }] }).success, false);
+  });
+
+  test('stable syncIds are UUIDs and deterministic', () => {
+    const a = stableUuid('x', '79261234567');
+    assert.match(a, /^[0-9a-f]{8}-[0-9a-f]{4}-5[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
+    assert.equal(a, stableUuid('x', '79261234567'));
+    assert.notEqual(a, stableUuid('x', '79261234568'));
+  });
+});
+
+describe('call session → communication', () => {
+  const ev = (kind: UisCallEvent['kind'], sec: number, extra: Partial<UisCallEvent> = {}): UisCallEvent => ({
+    kind,
+    callSessionId: '42',
+    occurredAt: new Date(Date.UTC(2026, 10, 4, 9, 0, sec)).toISOString(),
+    employeeIds: [],
+    legIds: [],
+    tagIds: [],
+    tagNames: [],
+    attributes: [],
+    ...extra,
+  });
+  const contact = { contactPhoneNumber: '79260000001', virtualPhoneNumber: '74950000002' };
+
+  test('a lost incoming call: missed, lost, both ringing employees in order, UTM carried', () => {
+    const s = sessionFromEvents([
+      ev('ringing', 1, { ...contact, direction: 'in', employee: { id: '25', fullName: 'Анна' } }),
+      ev('ringing', 2, { employee: { id: '26', fullName: 'Борис' } }),
+      ev('lost', 31, { ...contact, employeeIds: ['25', '26'], waitDurationSec: 31, utm: { source: 'yandex' } }),
+    ])!;
+    const c = fromCallSession(s);
+    assert.equal(c.ref, '42');
+    assert.equal(c.direction, 'in');
+    assert.equal(c.outcome, s.finished ? 'missed' : 'in_progress');
+    assert.equal(c.lost, true);
+    assert.equal(c.virtualNumber, '74950000002');
+    assert.deepEqual(c.rang.map((e) => e.uisEmployeeId), ['25', '26']);
+    assert.equal(c.answeredBy, undefined);
+    assert.equal(c.attribution.utm_source, 'yandex');
+  });
+});
