@@ -4,7 +4,7 @@
 import { defineJob } from '../queue/index.ts';
 import type { IntegrationRow } from '../integrations/index.ts';
 import { hookUrlsFor } from '../integrations/index.ts';
-import { MoyskladHttpError, type JsonApiClient } from '../moysklad/index.ts';
+import { MoyskladHttpError, findGateBusy, type JsonApiClient } from '../moysklad/index.ts';
 import { enqueueBackfill } from './backfill.ts';
 import { clientFor, reportAuthFailure, type DealsDeps } from './deps.ts';
 import { DEALS_RECONCILE_JOB } from './reconcile.ts';
@@ -42,6 +42,8 @@ export async function activate(deps: DealsDeps, integration: IntegrationRow): Pr
     const webhooks = await ensureWebhooks(deps, client, integration);
     await deps.repo.updateSync(integration.id, { webhooks, error: null });
   } catch (err) {
+    // A busy gate is not a failure: the job runs again when a token is free.
+    if (findGateBusy(err)) throw err;
     if (await reportAuthFailure(deps, integration, err)) return;
     // No webhooks (tariff without them, user not an admin …): the reconciliation still keeps deals fresh.
     const reason = err instanceof MoyskladHttpError ? `МойСклад не дал создать вебхуки: ${err.message}` : String(err);
