@@ -109,7 +109,8 @@ export async function executePlan(deps: ExecuteDeps, ids: Ids, c: Communication,
   const prev = applied.get('counterparty');
   if (prev?.status === 'done' && typeof prev.result.id === 'string') {
     cp = prev.result as unknown as Cp;
-  } else if (!prev || prev.status !== 'skipped') {
+  } else if ((!prev || prev.status !== 'skipped') && (plan.counterparty || plan.order || plan.task || plan.fields.length)) {
+    // Closing tasks alone needs no counterparty: an answered callback costs no lookup.
     await guarded('counterparty', 'Контрагент не найден и не создан', async () => {
       const create = plan.counterparty?.action.mode === 'find_or_create' ? plan.counterparty.action : undefined;
       const r = await findOrCreateCounterparty(deps, ids, c, pk, create, lane);
