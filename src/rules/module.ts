@@ -1,7 +1,6 @@
 // The rules module as the program sees it: one evaluator per running program, its job, and the
 // services the cabinet API uses.
 import type { AppContext } from '../runtime/context.ts';
-import { DbRateGate } from '../moysklad/index.ts';
 import type { JobDefinition } from '../queue/index.ts';
 import { RulesEvaluator } from './evaluate.ts';
 import { rulesEvaluateJob } from './jobs.ts';
@@ -20,7 +19,8 @@ export function rulesEvaluatorFor(ctx: AppContext): RulesEvaluator {
       config: ctx.config,
       credentials: ctx.credentials,
       integrationsRepo: ctx.integrationsRepo,
-      gate: patientGate(new DbRateGate(db, { log: ctx.log.child({ module: 'rate-gate' }) })),
+      // The process's one gate (shared with calls and deals), patient for short waits.
+      gate: patientGate(ctx.gate),
     });
     evaluators.set(ctx, e);
   }

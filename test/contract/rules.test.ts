@@ -136,9 +136,11 @@ for (const kind of kinds) {
       const callback = await w.sim.play('outgoing', { contact: phone, employees: [1003] });
       await evaluated(callback.truth as CallTruth, 'context');
       await until('task closed in MoySklad', async () => (await ms.getById('task', taskId)).done === true, 10_000);
-      const log = await activity();
-      assert.ok(log.some((e) => e.kind === 'task.created' && e.links.some((l) => l.id === taskId)));
-      assert.ok(log.some((e) => e.kind === 'task.closed' && e.communicationRef === `call:${(callback.truth as CallTruth).callSessionId}`));
+      // The log line follows the MoySklad write within the same evaluation.
+      await until('task.closed in the activity log', async () =>
+        (await activity()).some((e) => e.kind === 'task.closed' && e.communicationRef === `call:${(callback.truth as CallTruth).callSessionId}` && e.links.some((l) => l.id === taskId)),
+      );
+      assert.ok((await activity()).some((e) => e.kind === 'task.created' && e.links.some((l) => l.id === taskId)));
     });
 
     test('a missed call from a new number: counterparty created, task for the last ringing employee', async () => {
