@@ -63,6 +63,22 @@ export class InboxRepository {
     return row && row.status === 'received' ? row : undefined;
   }
 
+  /** Locks the still-unsettled rows among `ids` (one statement for a batch), in id order. */
+  async claimMany(tx: DbOrTx, ids: number[]): Promise<InboxRow[]> {
+    const rows = await tx
+      .select()
+      .from(tables.inbox)
+      .where(and(inArray(tables.inbox.id, ids), eq(tables.inbox.status, 'received')))
+      .orderBy(tables.inbox.id)
+      .for('update');
+    return rows;
+  }
+
+  async settleMany(tx: DbOrTx, ids: number[], status: Exclude<InboxStatus, 'received'>): Promise<void> {
+    if (ids.length === 0) return;
+    await tx.update(tables.inbox).set({ status, reason: null, processedAt: new Date() }).where(inArray(tables.inbox.id, ids));
+  }
+
   async settle(tx: DbOrTx, id: number, status: Exclude<InboxStatus, 'received'>, reason?: string): Promise<void> {
     await tx
       .update(tables.inbox)

@@ -3,17 +3,18 @@
 //
 // Group commit: while one transaction is being committed, requests that arrive meanwhile wait and
 // go into the next one together. An idle server commits each request at once; a busy one commits
-// dozens per transaction, which is what lets a single embedded database keep up with bursts.
-// Processing order across items does not matter (call sessions merge order-independently,
-// webhooks are re-read), so their jobs may share one insert.
+// dozens per transaction (one inbox insert + one bulk job insert). Processing order across items
+// does not matter (call sessions merge order-independently, webhooks are re-read), so their jobs
+// may share one insert.
 //
-// Inline sources (latency-critical, e.g. UIS call notifications driving pop-up cards) are processed
-// inside the same transaction, each in a savepoint: if the processor throws, its writes are rolled
-// back and the item falls back to an `inbox.process` job, so nothing is lost either way.
+// Latency-critical sources (`inline` processors, e.g. UIS call notifications driving pop-up cards)
+// are processed in this process right after the commit, when it runs workers; their job is then
+// deferred a few seconds and is only the durable fallback (it finds the item settled).
 import type { Logger } from 'pino';
-import type { Db, Tx } from '../db/index.ts';
+import type { Db } from '../db/index.ts';
 import type { JobQueue } from '../queue/index.ts';
-import type { InboxRepository, InboxRow, NewInboxItem } from './inbox-repository.ts';
+import type { InboxRepository, NewInboxItem } from './inbox-repository.ts';
+import type { InboxWorker } from './inbox-worker.ts';
 import { INBOX_PROCESS_JOB } from './process-job.ts';
 import type { InboxProcessors } from './processors.ts';
 
@@ -32,18 +33,27 @@ export function keptHeaders(headers: Record<string, string | string[] | undefine
 type Pending = { item: NewInboxItem; priority: number; resolve(id: number): void; reject(err: unknown): void };
 
 const MAX_BATCH = 200;
+/** How long the durable job of an in-process item waits before it checks the item was settled. */
+export const INLINE_FALLBACK_DELAY_MS = 10_000;
 
 export class Intake {
   private pending: Pending[] = [];
   private flushing = false;
+  private worker: InboxWorker | undefined;
+  private readonly running = new Set<Promise<void>>();
 
   constructor(
     private readonly db: Db,
     private readonly inbox: InboxRepository,
     private readonly queue: JobQueue,
-    private readonly processors?: InboxProcessors,
-    private readonly log?: Logger,
+    private readonly processors: InboxProcessors,
+    private readonly log: Logger,
   ) {}
+
+  /** Called by processes that run workers: inline sources are then processed here, right after intake. */
+  processInProcess(worker: InboxWorker): void {
+    this.worker = worker;
+  }
 
   /** Stores and enqueues; resolves with the inbox id only after both are committed. */
   accept(item: NewInboxItem, opts: { priority?: number } = {}): Promise<number> {
@@ -56,6 +66,11 @@ export class Intake {
   /** Stores input that can never be processed (e.g. not even a readable body), with the reason. */
   async reject(item: NewInboxItem, reason: string): Promise<number> {
     return this.inbox.insert(this.db, item, 'unparseable', reason);
+  }
+
+  /** Resolves when the in-process processing started so far has finished (tests, graceful stop). */
+  async idle(): Promise<void> {
+    while (this.running.size > 0) await Promise.allSettled([...this.running]);
   }
 
   private async flush(): Promise<void> {
@@ -81,46 +96,34 @@ export class Intake {
   }
 
   private async commit(batch: Pending[]): Promise<number[]> {
-    const afterCommit: Array<() => void> = [];
+    const now = Date.now();
+    const inline: number[] = [];
     const ids = await this.db.transaction(async (tx) => {
       const rows = await this.inbox.insertMany(
         tx,
         batch.map((p) => p.item),
       );
-      const jobs: Array<{ data: { inboxId: number }; priority: number }> = [];
-      for (const [i, row] of rows.entries()) {
-        if (!(await this.processInline(tx, row, afterCommit))) jobs.push({ data: { inboxId: row.id }, priority: batch[i]!.priority });
-      }
-      if (jobs.length > 0) await this.queue.insert(INBOX_PROCESS_JOB, jobs, tx);
+      const jobs = rows.map((row, i) => {
+        const here = this.worker !== undefined && this.processors.get(row.source)?.inline === true;
+        if (here) inline.push(row.id);
+        return {
+          data: { inboxId: row.id },
+          priority: batch[i]!.priority,
+          ...(here && { startAfter: new Date(now + INLINE_FALLBACK_DELAY_MS) }),
+        };
+      });
+      await this.queue.insert(INBOX_PROCESS_JOB, jobs, tx);
       return rows.map((r) => r.id);
     });
-    for (const fn of afterCommit) {
-      try {
-        fn();
-      } catch (err) {
-        this.log?.warn({ err }, 'after-commit hook failed');
-      }
-    }
+    if (inline.length > 0) this.processNow(inline);
     return ids;
   }
 
-  /** True when the item was settled inline; false → it needs an `inbox.process` job. */
-  private async processInline(tx: Tx, row: InboxRow, afterCommit: Array<() => void>): Promise<boolean> {
-    const processor = this.processors?.get(row.source);
-    if (!processor?.inline) return false;
-    try {
-      await tx.transaction(async (sp) => {
-        const outcome = await processor.process(row, { tx: sp, queue: this.queue, inline: true });
-        if (outcome.status === 'unparseable') await this.inbox.settle(sp, row.id, 'unparseable', outcome.reason);
-        else {
-          await this.inbox.settle(sp, row.id, 'processed');
-          if (outcome.afterCommit) afterCommit.push(outcome.afterCommit);
-        }
-      });
-      return true;
-    } catch (err) {
-      this.log?.warn({ err, inboxId: row.id, source: row.source }, 'inline processing failed; falling back to a job');
-      return false;
-    }
+  private processNow(ids: number[]): void {
+    const p = this.worker!
+      .process(ids)
+      .catch((err: unknown) => this.log.warn({ err, count: ids.length }, 'in-process inbox processing failed; the queued jobs will retry'));
+    this.running.add(p);
+    void p.finally(() => this.running.delete(p));
   }
 }

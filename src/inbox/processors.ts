@@ -14,11 +14,11 @@ export type ProcessOutcome =
 export type InboxProcessor = {
   source: string;
   /**
-   * Run inside the intake transaction instead of an `inbox.process` job (latency-critical sources,
-   * e.g. UIS call notifications driving pop-up cards). If it throws, the intake falls back to the job.
+   * Latency-critical source (e.g. UIS call notifications driving pop-up cards): processed in-process
+   * right after intake when the receiving process runs workers; the job is then only the fallback.
    */
   inline?: boolean;
-  process(item: InboxRow, ctx: { tx: Tx; queue: JobQueue; inline?: boolean }): Promise<ProcessOutcome>;
+  process(item: InboxRow, ctx: { tx: Tx; queue: JobQueue }): Promise<ProcessOutcome>;
 };
 
 export class InboxProcessors {

@@ -12,10 +12,10 @@ import {
 } from '../accounts/index.ts';
 import type { Config } from '../config.ts';
 import { openDatabase, runMigrations, type Database } from '../db/index.ts';
-import { InboxProcessors, InboxRepository, Intake } from '../inbox/index.ts';
+import { InboxProcessors, InboxRepository, InboxWorker, Intake } from '../inbox/index.ts';
 import { IntegrationsRepository, IntegrationsService } from '../integrations/index.ts';
 import { JobQueue } from '../queue/index.ts';
-import { DbRateGate, type RequestGate } from '../moysklad/index.ts';
+import { DbRateGate, MemoryRateGateStore, type RequestGate } from '../moysklad/index.ts';
 
 export type AppContext = {
   config: Config;
@@ -31,6 +31,7 @@ export type AppContext = {
   integrations: IntegrationsService;
   inbox: InboxRepository;
   intake: Intake;
+  inboxWorker: InboxWorker;
   processors: InboxProcessors;
   /** The one per-account gate all MoySklad traffic of this process passes (state in the database). */
   gate: RequestGate;
@@ -52,6 +53,7 @@ export async function createContext(config: Config, log: Logger, opts: { mainten
     const integrationsRepo = new IntegrationsRepository(db);
     const inbox = new InboxRepository(db);
     const processors = new InboxProcessors();
+    const intake = new Intake(db, inbox, queue, processors, log.child({ module: 'intake' }));
     return {
       config,
       log,
@@ -65,10 +67,17 @@ export async function createContext(config: Config, log: Logger, opts: { mainten
       integrationsRepo,
       integrations: new IntegrationsService(integrationsRepo, credentials, config.publicUrl),
       inbox,
-      intake: new Intake(db, inbox, queue, processors, log.child({ module: 'intake' })),
+      intake,
+      inboxWorker: new InboxWorker({ db, inbox, processors, queue: () => queue, log: log.child({ module: 'inbox' }) }),
       processors,
-      gate: new DbRateGate(db, { log: log.child({ module: 'rate-gate' }) }),
+      // The embedded database serves one process, so the gate's state can live in memory there
+      // (same decisions, no statements on PGlite's single connection); PostgreSQL shares it.
+      gate: new DbRateGate(db, {
+        log: log.child({ module: 'rate-gate' }),
+        ...(database.kind === 'pglite' && { store: new MemoryRateGateStore() }),
+      }),
       async close() {
+        await intake.idle();
         await queue.stop();
         await database.close();
       },

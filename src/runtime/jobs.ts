@@ -5,12 +5,12 @@ import { selftestJob } from './selftest.ts';
 import type { AppContext } from './context.ts';
 import { scheduleTelephonyJobs, telephonyJobs } from '../telephony/index.ts';
 import { dealsJobDefinitions, scheduleDeals } from '../deals/index.ts';
-import { callPipelineFor } from '../telephony/calls/index.ts';
+import { callPipelineFor, SWEEP_CALLS_JOB } from '../telephony/calls/index.ts';
 import { rulesJobs } from '../rules/index.ts';
 
 export function jobDefinitions(ctx: AppContext): JobDefinition[] {
   return [
-    inboxProcessJob({ db: ctx.database.db, inbox: ctx.inbox, processors: ctx.processors, queue: () => ctx.queue, log: ctx.log }),
+    inboxProcessJob(ctx.inboxWorker),
     inboxPurgeJob({ inbox: ctx.inbox, retentionDays: ctx.config.inboxRetentionDays, log: ctx.log }),
     selftestJob(ctx.database.db),
     ...telephonyJobs(ctx),
@@ -25,4 +25,5 @@ export async function scheduleRecurring(ctx: AppContext): Promise<void> {
   await ctx.queue.schedule(INBOX_PURGE_JOB, '17 3 * * *');
   await scheduleTelephonyJobs(ctx);
   await scheduleDeals(ctx);
+  await ctx.queue.schedule(SWEEP_CALLS_JOB, '* * * * *');
 }

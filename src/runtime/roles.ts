@@ -20,7 +20,10 @@ export async function startRole(role: Role, config: Config, log: Logger): Promis
     registerProcessors(ctx);
     await ctx.queue.start(jobDefinitions(ctx));
     await scheduleRecurring(ctx);
-    if (role !== 'api') await ctx.queue.work();
+    if (role !== 'api') {
+      await ctx.queue.work();
+      ctx.intake.processInProcess(ctx.inboxWorker);
+    }
     if (role !== 'worker') {
       const admin = await bootstrapAdmin(ctx, config);
       if (admin.created) announceAdmin(admin.email, admin.generatedPassword);

@@ -25,6 +25,8 @@ export const callSessions = pgTable(
   (t) => [
     uniqueIndex('call_sessions_integration_session_uq').on(t.integrationId, t.callSessionId),
     index('call_sessions_account_updated_idx').on(t.accountId, t.updatedAt),
+    // The sweeper scans recently changed sessions across accounts.
+    index('call_sessions_updated_idx').on(t.updatedAt),
   ],
 );
 

@@ -9,7 +9,7 @@ import { RateLimitedError } from '../errors.ts';
 import { readRateLimitHeaders, type GateKey, type RequestGate } from '../gate.ts';
 import { GateBusyError, type GateBusyReason } from './errors.ts';
 import { backoffOffsetMs, rateReadyAt, resolveLimits, takeParams, type RateGateLimits, type RateGateLimitsInput, type TakeParams } from './limits.ts';
-import { RateGateStore, type GateRow, type TakeResult } from './store.ts';
+import { RateGateStore, type GateRow, type GateStore, type TakeResult } from './store.ts';
 
 export interface DbRateGateOptions {
   limits?: RateGateLimitsInput;
@@ -19,11 +19,13 @@ export interface DbRateGateOptions {
    */
   followRemaining?: boolean;
   log?: Pick<Logger, 'warn' | 'debug'>;
+  /** Where the state lives; default the database (shared by every process on it). */
+  store?: GateStore;
 }
 
 export class DbRateGate implements RequestGate {
   readonly limits: RateGateLimits;
-  readonly store: RateGateStore;
+  readonly store: GateStore;
   /** How often `X-RateLimit-Remaining: 0` made this instance hold back (diagnostics). */
   remainingBackoffs = 0;
   private readonly followRemaining: boolean;
@@ -36,7 +38,7 @@ export class DbRateGate implements RequestGate {
     private readonly opts: DbRateGateOptions = {},
   ) {
     this.limits = resolveLimits(opts.limits);
-    this.store = new RateGateStore(db);
+    this.store = opts.store ?? new RateGateStore(db);
     this.followRemaining = opts.followRemaining ?? true;
   }
 

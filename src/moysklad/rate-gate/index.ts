@@ -11,6 +11,7 @@ export {
   type RateGateLimitsInput,
   type TakeParams,
 } from './limits.ts';
-export { RateGateStore, type GateRow, type TakeResult } from './store.ts';
+export { RateGateStore, type GateRow, type GateStore, type TakeResult } from './store.ts';
+export { MemoryRateGateStore } from './memory-store.ts';
 export { findGateBusy, rescheduleOnGateBusy, rethrowAsReschedule } from './reschedule.ts';
 export { patientGate } from './patient-gate.ts';

@@ -20,6 +20,15 @@ export interface TakeResult {
   inFlight: number;
 }
 
+/** Where the gate keeps its rows: the database (shared by processes) or memory (one process). */
+export interface GateStore {
+  take(row: GateRow, p: { incrementMs: number; maxAheadMs: number; inFlightBelow: number; leaseId: string; leaseMs: number }): Promise<TakeResult>;
+  release(row: GateRow, leaseId: string): Promise<void>;
+  renew(row: GateRow, leaseId: string, leaseMs: number): Promise<void>;
+  backoff(row: GateRow, delayMs: number, tatOffsetMs: number): Promise<{ nowMs: number; tatMs: number }>;
+  peek(row: GateRow): Promise<{ nowMs: number; tatMs: number; leases: Record<string, number> } | undefined>;
+}
+
 const NOW = sql`(extract(epoch from clock_timestamp()) * 1000)::float8`;
 
 // Leases still alive at n.now_ms; `g` is the row being updated.
@@ -30,7 +39,7 @@ function rowsOf<T>(res: unknown): T[] {
   return (res as { rows: T[] }).rows;
 }
 
-export class RateGateStore {
+export class RateGateStore implements GateStore {
   private readonly known = new Set<string>();
 
   constructor(private readonly db: DbOrTx) {}

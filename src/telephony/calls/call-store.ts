@@ -26,7 +26,11 @@ export class CallStore {
   constructor(private readonly db: Db) {}
 
   /** Merges one event into its session (row locked); `changed` = the derived session changed. */
-  async applyEvent(tx: DbOrTx, ids: { accountId: string; integrationId: string }, event: UisCallEvent): Promise<{ changed: boolean; version: number }> {
+  async applyEvent(
+    tx: DbOrTx,
+    ids: { accountId: string; integrationId: string },
+    event: UisCallEvent,
+  ): Promise<{ changed: boolean; version: number; finished: boolean }> {
     const t = tables.callSessions;
     const where = and(eq(t.integrationId, ids.integrationId), eq(t.callSessionId, event.callSessionId));
     const lockCurrent = async () => (await tx.select({ state: t.state, version: t.version }).from(t).where(where).for('update'))[0];
@@ -38,15 +42,15 @@ export class CallStore {
         .values({ ...ids, callSessionId: event.callSessionId, state: first.state, finished: first.state.finished })
         .onConflictDoNothing()
         .returning({ version: t.version });
-      if (inserted[0]) return { changed: true, version: inserted[0].version };
+      if (inserted[0]) return { changed: true, version: inserted[0].version, finished: first.state.finished };
       current = await lockCurrent(); // a concurrent first event won the insert
       if (!current) throw new Error('call session vanished while applying an event');
     }
     const r = applyEvent(current.state as CallSession, event);
-    if (!r.recorded) return { changed: false, version: current.version };
+    if (!r.recorded) return { changed: false, version: current.version, finished: (current.state as CallSession).finished };
     const version = r.changed ? current.version + 1 : current.version;
     await tx.update(t).set({ state: r.state, version, finished: r.state.finished, updatedAt: new Date() }).where(where);
-    return { changed: r.changed, version };
+    return { changed: r.changed, version, finished: r.state.finished };
   }
 
   /** Takes the call's lease; undefined when another reconciler holds it or there is no session. */
@@ -88,6 +92,24 @@ export class CallStore {
       lastSequence: Number(row.last_sequence),
       reconciledVersion: Number(row.reconciled_version),
     };
+  }
+
+  /**
+   * Calls whose MoySklad side is behind (session version ahead of the reconciled one), not parked,
+   * not leased, and quiet for `quietMs` (so an in-process reconcile that is about to run is not
+   * duplicated). Only sessions touched in the last day are looked at.
+   */
+  async behind(quietMs: number, limit = 500): Promise<Array<{ integrationId: string; callSessionId: string }>> {
+    const rows = await rowsOf<{ integration_id: string; call_session_id: string }>(this.db, sql`
+      select s.integration_id, s.call_session_id from call_sessions s
+      left join call_pushes p on p.integration_id = s.integration_id and p.call_session_id = s.call_session_id
+      where s.updated_at > now() - interval '1 day'
+        and s.updated_at < now() - make_interval(secs => ${quietMs / 1000})
+        and s.version > coalesce(p.reconciled_version, 0)
+        and coalesce(p.parked, false) = false
+        and (p.lease_token is null or p.lease_until < now())
+      limit ${limit}`);
+    return rows.map((r) => ({ integrationId: r.integration_id, callSessionId: r.call_session_id }));
   }
 
   /** Re-reads the session under a held lease (another event arrived meanwhile). */

@@ -12,6 +12,7 @@ import type { CallReconciler } from './reconciler.ts';
 
 export const RECONCILE_CALL_JOB = 'telephony.reconcile-call';
 export const RESUME_CALLS_JOB = 'telephony.resume-calls';
+export const SWEEP_CALLS_JOB = 'telephony.sweep-calls';
 
 export type ReconcileCallData = { integrationId: string; callSessionId: string };
 export type ResumeCallsData = { accountId: string; integrationId: string; credentialVersion?: number; since: number; attempt: number };
@@ -30,6 +31,24 @@ export function reconcileCallJob(deps: { reconciler: CallReconciler }) {
       if (out.kind === 'busy') throw new RescheduleError(new Date(Date.now() + 2000));
       if (out.kind === 'retry') throw new RescheduleError(out.at, { cause: out.error });
       return out;
+    },
+  });
+}
+
+/**
+ * The durable fallback of the in-process fast path: every minute, calls whose MoySklad side is
+ * behind and that nobody is working on get a reconcile job (one per call, coalesced).
+ */
+export function sweepCallsJob(deps: { store: CallStore; queue: () => JobQueue }) {
+  return defineJob<object>({
+    name: SWEEP_CALLS_JOB,
+    queue: { retryLimit: 1 },
+    handler: async () => {
+      const behind = await deps.store.behind(10_000);
+      for (const { integrationId, callSessionId } of behind) {
+        await deps.queue().send(RECONCILE_CALL_JOB, { integrationId, callSessionId }, { singletonKey: reconcileKey(integrationId, callSessionId) });
+      }
+      return { queued: behind.length };
     },
   });
 }

@@ -10,7 +10,7 @@ import type { JobDefinition, JobQueue } from '../../queue/index.ts';
 import { CallStore } from './call-store.ts';
 import type { ExtensionMap } from './extension-map.ts';
 import { IntegrationAccessCache } from './integration-access.ts';
-import { RECONCILE_CALL_JOB, reconcileCallJob, reconcileKey, replayParked, resumeCallsJob, watchParked } from './jobs.ts';
+import { RECONCILE_CALL_JOB, reconcileCallJob, reconcileKey, replayParked, resumeCallsJob, sweepCallsJob, watchParked } from './jobs.ts';
 import { uisCallsProcessor } from './processor.ts';
 import { CallReconciler } from './reconciler.ts';
 
@@ -82,6 +82,7 @@ export function createCallPipeline(deps: CallPipelineDeps): CallPipeline {
     processor: uisCallsProcessor({ store, ...(deps.fastPath !== false ? { kick } : {}) }),
     jobs: [
       reconcileCallJob({ reconciler }),
+      sweepCallsJob({ store, queue: deps.queue }),
       resumeCallsJob({ db: deps.db, store, integrations: deps.integrations, credentials: deps.credentials, queue: deps.queue, log, forget: (id) => access.forget(id) }),
     ],
     async onIntegrationActivated(row) {

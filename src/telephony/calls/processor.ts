@@ -1,7 +1,8 @@
 // Inbox processor for UIS notifications: parse, merge into the call session (row locked), and when
-// the session changed, enqueue one reconcile job in the same transaction. When the intake runs us
-// inline (the pop-up fast path), the reconciler is also kicked right after the commit; the job then
-// stays as the durable fallback a few seconds later and usually finds nothing left to do.
+// the session changed, kick the reconciler in this process right after the commit (the pop-up fast
+// path). No job per event: the session row itself records that MoySklad is behind (its version is
+// ahead of what was reconciled), and the sweeper job hands such calls to the queue if a kick was
+// lost (crash between commit and reconcile).
 import { parseNotification, DEFAULT_UIS_TIME_ZONE } from '../../uis/index.ts';
 import type { InboxProcessor } from '../../inbox/index.ts';
 import type { CallStore } from './call-store.ts';
@@ -10,8 +11,6 @@ import { scheduleRulesEvaluation } from '../../rules/index.ts';
 
 /** Events under /hooks/uis/<secret>/ that are not call notifications (other modules' intake). */
 const NOT_CALL_EVENTS = /^(routing|chats?)([._/-].*)?$/i;
-/** How long the fallback job waits behind an inline kick. */
-export const FALLBACK_DELAY_MS = 10_000;
 
 export interface UisCallsProcessorDeps {
   store: CallStore;
@@ -24,7 +23,7 @@ export function uisCallsProcessor(deps: UisCallsProcessorDeps): InboxProcessor {
   return {
     source: 'uis',
     inline: true,
-    async process(item, { tx, queue, inline }) {
+    async process(item, { tx, queue }) {
       if (item.event && NOT_CALL_EVENTS.test(item.event)) return { status: 'processed' };
       if (!item.integrationId || !item.accountId) return { status: 'unparseable', reason: 'no integration for this notification' };
       const parsed = parseNotification({
@@ -39,18 +38,13 @@ export function uisCallsProcessor(deps: UisCallsProcessorDeps): InboxProcessor {
       const r = await deps.store.applyEvent(tx, ids, parsed.event);
       if (!r.changed) return { status: 'processed' };
       const callSessionId = parsed.event.callSessionId;
-      await scheduleRulesEvaluation(tx, queue, { ...ids, channel: 'call', ref: callSessionId });
-      const fast = inline === true && deps.kick !== undefined;
-      await queue.send(
-        RECONCILE_CALL_JOB,
-        { integrationId: item.integrationId, callSessionId },
-        { singletonKey: reconcileKey(item.integrationId, callSessionId), ...(fast && { startAfter: new Date(Date.now() + FALLBACK_DELAY_MS) }) },
-        tx,
-      );
-      if (!fast) return { status: 'processed' };
-      const kick = deps.kick!;
+      // Rules act on what a call came to (outcome, talk time, recordings): nothing to evaluate before it ends.
+      if (r.finished) await scheduleRulesEvaluation(tx, queue, { ...ids, channel: 'call', ref: callSessionId });
       const integrationId = item.integrationId;
-      return { status: 'processed', afterCommit: () => kick(integrationId, callSessionId) };
+      const kick = deps.kick;
+      if (kick) return { status: 'processed', afterCommit: () => kick(integrationId, callSessionId) };
+      await queue.send(RECONCILE_CALL_JOB, { integrationId, callSessionId }, { singletonKey: reconcileKey(integrationId, callSessionId) }, tx);
+      return { status: 'processed' };
     },
   };
 }

@@ -1,0 +1,1 @@
+CREATE INDEX "call_sessions_updated_idx" ON "call_sessions" USING btree ("updated_at");
