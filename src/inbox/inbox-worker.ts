@@ -1,15 +1,15 @@
 // Hands stored inbox items to their source's processor, exactly once in effect: the item rows are
 // locked and settled in the same transaction as the processor's writes, so a redelivery (crash,
-// retry, the job behind an in-process run) finds them settled and does nothing.
+// retry) finds them settled and does nothing.
 //
 // A batch is one transaction with as few statements as possible (one claim, one settle), because
 // on the embedded database every statement waits for the single connection. If any processor
 // throws, the batch rolls back and each item is tried again on its own, so one bad item cannot
 // hold up the others; an item whose processor keeps throwing stays 'received' for its job's retry.
 import type { Logger } from 'pino';
-import type { Db } from '../db/index.ts';
+import type { Db, Tx } from '../db/index.ts';
 import type { JobQueue } from '../queue/index.ts';
-import type { InboxRepository } from './inbox-repository.ts';
+import type { InboxRepository, InboxRow } from './inbox-repository.ts';
 import type { InboxProcessors } from './processors.ts';
 
 export type InboxWorkerDeps = { db: Db; inbox: InboxRepository; processors: InboxProcessors; queue: () => JobQueue; log: Logger };
@@ -28,34 +28,45 @@ export class InboxWorker {
     }
   }
 
-  private async processBatch(ids: number[]): Promise<void> {
-    const { db, inbox, processors, log } = this.deps;
+  /**
+   * Runs the processors of `rows` (locked, unsettled) inside `tx` and settles them there.
+   * Returns the hooks to run once `tx` has committed. Throws what a processor throws.
+   */
+  async processRows(tx: Tx, rows: InboxRow[]): Promise<Array<() => void>> {
+    const { inbox, processors, log } = this.deps;
     const afterCommit: Array<() => void> = [];
-    await db.transaction(async (tx) => {
-      const processed: number[] = [];
-      for (const item of await inbox.claimMany(tx, ids)) {
-        const processor = processors.get(item.source);
-        if (!processor) {
-          await inbox.settle(tx, item.id, 'failed', `no processor for source "${item.source}"`);
-          continue;
-        }
-        const outcome = await processor.process(item, { tx, queue: this.deps.queue() });
-        if (outcome.status === 'unparseable') {
-          log.info({ inboxId: item.id, source: item.source, reason: outcome.reason }, 'inbox item unparseable');
-          await inbox.settle(tx, item.id, 'unparseable', outcome.reason);
-        } else {
-          processed.push(item.id);
-          if (outcome.afterCommit) afterCommit.push(outcome.afterCommit);
-        }
+    const processed: number[] = [];
+    for (const item of rows) {
+      const processor = processors.get(item.source);
+      if (!processor) {
+        await inbox.settle(tx, item.id, 'failed', `no processor for source "${item.source}"`);
+        continue;
       }
-      await inbox.settleMany(tx, processed, 'processed');
-    });
-    for (const fn of afterCommit) {
+      const outcome = await processor.process(item, { tx, queue: this.deps.queue() });
+      if (outcome.status === 'unparseable') {
+        log.info({ inboxId: item.id, source: item.source, reason: outcome.reason }, 'inbox item unparseable');
+        await inbox.settle(tx, item.id, 'unparseable', outcome.reason);
+      } else {
+        processed.push(item.id);
+        if (outcome.afterCommit) afterCommit.push(outcome.afterCommit);
+      }
+    }
+    await inbox.settleMany(tx, processed, 'processed');
+    return afterCommit;
+  }
+
+  runAfterCommit(hooks: Array<() => void>): void {
+    for (const fn of hooks) {
       try {
         fn();
       } catch (err) {
-        log.warn({ err }, 'after-commit hook failed');
+        this.deps.log.warn({ err }, 'after-commit hook failed');
       }
     }
+  }
+
+  private async processBatch(ids: number[]): Promise<void> {
+    const hooks = await this.deps.db.transaction(async (tx) => this.processRows(tx, await this.deps.inbox.claimMany(tx, ids)));
+    this.runAfterCommit(hooks);
   }
 }

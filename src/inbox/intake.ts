@@ -8,8 +8,9 @@
 // may share one insert.
 //
 // Latency-critical sources (`inline` processors, e.g. UIS call notifications driving pop-up cards)
-// are processed in this process right after the commit, when it runs workers; their job is then
-// deferred a few seconds and is only the durable fallback (it finds the item settled).
+// are processed inside that same transaction when this process runs workers: stored, processed
+// and settled in one commit, with no job at all. If a processor throws, the batch is stored again
+// without inline processing (plain jobs), so a processor's bug never loses or rejects input.
 import type { Logger } from 'pino';
 import type { Db } from '../db/index.ts';
 import type { JobQueue } from '../queue/index.ts';
@@ -33,14 +34,11 @@ export function keptHeaders(headers: Record<string, string | string[] | undefine
 type Pending = { item: NewInboxItem; priority: number; resolve(id: number): void; reject(err: unknown): void };
 
 const MAX_BATCH = 200;
-/** How long the durable job of an in-process item waits before it checks the item was settled. */
-export const INLINE_FALLBACK_DELAY_MS = 10_000;
 
 export class Intake {
   private pending: Pending[] = [];
   private flushing = false;
   private worker: InboxWorker | undefined;
-  private readonly running = new Set<Promise<void>>();
 
   constructor(
     private readonly db: Db,
@@ -50,7 +48,7 @@ export class Intake {
     private readonly log: Logger,
   ) {}
 
-  /** Called by processes that run workers: inline sources are then processed here, right after intake. */
+  /** Called by processes that run workers: inline sources are then processed in the intake transaction. */
   processInProcess(worker: InboxWorker): void {
     this.worker = worker;
   }
@@ -59,7 +57,13 @@ export class Intake {
   accept(item: NewInboxItem, opts: { priority?: number } = {}): Promise<number> {
     return new Promise((resolve, reject) => {
       this.pending.push({ item, priority: opts.priority ?? 0, resolve, reject });
-      if (!this.flushing) void this.flush();
+      // Start on the next turn of the event loop, after the I/O callbacks of this one: requests that
+      // arrived together (the database work is synchronous WASM on the embedded database, so they
+      // queue up behind it) then share one transaction instead of going one by one.
+      if (!this.flushing) {
+        this.flushing = true;
+        setImmediate(() => void this.flush());
+      }
     });
   }
 
@@ -68,13 +72,12 @@ export class Intake {
     return this.inbox.insert(this.db, item, 'unparseable', reason);
   }
 
-  /** Resolves when the in-process processing started so far has finished (tests, graceful stop). */
+  /** Resolves when nothing is waiting to be committed (graceful stop). */
   async idle(): Promise<void> {
-    while (this.running.size > 0) await Promise.allSettled([...this.running]);
+    while (this.flushing) await new Promise((r) => setTimeout(r, 5));
   }
 
   private async flush(): Promise<void> {
-    this.flushing = true;
     try {
       while (this.pending.length > 0) {
         const batch = this.pending.splice(0, MAX_BATCH);
@@ -96,34 +99,31 @@ export class Intake {
   }
 
   private async commit(batch: Pending[]): Promise<number[]> {
-    const now = Date.now();
-    const inline: number[] = [];
+    if (this.worker && batch.some((p) => this.processors.get(p.item.source)?.inline)) {
+      try {
+        return await this.store(batch, this.worker);
+      } catch (err) {
+        this.log.warn({ err, count: batch.length }, 'inline processing failed; storing the batch for the queue instead');
+      }
+    }
+    return this.store(batch, undefined);
+  }
+
+  /** One transaction: inbox rows, inline processing (when `worker`), jobs for the rest. */
+  private async store(batch: Pending[], worker: InboxWorker | undefined): Promise<number[]> {
+    let hooks: Array<() => void> = [];
     const ids = await this.db.transaction(async (tx) => {
       const rows = await this.inbox.insertMany(
         tx,
         batch.map((p) => p.item),
       );
-      const jobs = rows.map((row, i) => {
-        const here = this.worker !== undefined && this.processors.get(row.source)?.inline === true;
-        if (here) inline.push(row.id);
-        return {
-          data: { inboxId: row.id },
-          priority: batch[i]!.priority,
-          ...(here && { startAfter: new Date(now + INLINE_FALLBACK_DELAY_MS) }),
-        };
-      });
-      await this.queue.insert(INBOX_PROCESS_JOB, jobs, tx);
+      const inline = worker ? rows.filter((r) => this.processors.get(r.source)?.inline) : [];
+      if (worker && inline.length > 0) hooks = await worker.processRows(tx, inline);
+      const jobs = rows.flatMap((row, i) => (inline.includes(row) ? [] : [{ data: { inboxId: row.id }, priority: batch[i]!.priority }]));
+      if (jobs.length > 0) await this.queue.insert(INBOX_PROCESS_JOB, jobs, tx);
       return rows.map((r) => r.id);
     });
-    if (inline.length > 0) this.processNow(inline);
+    worker?.runAfterCommit(hooks);
     return ids;
-  }
-
-  private processNow(ids: number[]): void {
-    const p = this.worker!
-      .process(ids)
-      .catch((err: unknown) => this.log.warn({ err, count: ids.length }, 'in-process inbox processing failed; the queued jobs will retry'));
-    this.running.add(p);
-    void p.finally(() => this.running.delete(p));
   }
 }

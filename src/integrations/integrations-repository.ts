@@ -9,7 +9,18 @@ export type IntegrationRow = typeof tables.integrations.$inferSelect;
 /** 32 random bytes (256 bits), URL-safe. */
 export const newHookSecret = () => randomToken(32);
 
+/**
+ * Hook secret → integration, kept briefly in memory: every inbound callback needs it, and on the
+ * embedded database a lookup per request would serialise the requests and defeat group commit.
+ * This process forgets a cached row at once when the integration changes; other processes within
+ * SECRET_CACHE_MS (so a settings change reaches, say, routing answers there within seconds).
+ */
+const SECRET_CACHE_MS = 5_000;
+const UNKNOWN_SECRET_CACHE_MS = 1_000;
+
 export class IntegrationsRepository {
+  private readonly bySecret = new Map<string, { row: IntegrationRow | undefined; until: number }>();
+
   constructor(private readonly db: Db) {}
 
   async create(
@@ -44,6 +55,7 @@ export class IntegrationsRepository {
     id: string,
     patch: Partial<Pick<IntegrationRow, 'name' | 'active' | 'credentialIds' | 'settings' | 'status' | 'statusReason'>>,
   ): Promise<IntegrationRow | undefined> {
+    this.forgetSecretOf(id);
     const [row] = await this.db
       .update(tables.integrations)
       .set({ ...patch, updatedAt: new Date() })
@@ -53,10 +65,12 @@ export class IntegrationsRepository {
   }
 
   async rotateSecret(accountId: string, id: string): Promise<IntegrationRow | undefined> {
+    this.forgetSecretOf(id);
     return this.updateRaw(accountId, id, { hookSecret: newHookSecret() });
   }
 
   async delete(accountId: string, id: string): Promise<boolean> {
+    this.forgetSecretOf(id);
     const rows = await this.db
       .delete(tables.integrations)
       .where(and(eq(tables.integrations.accountId, accountId), eq(tables.integrations.id, id)))
@@ -66,8 +80,17 @@ export class IntegrationsRepository {
 
   /** Intake: the integration a secret URL belongs to (any account — the secret is the proof). */
   async findByHookSecret(secret: string): Promise<IntegrationRow | undefined> {
+    const now = Date.now();
+    const hit = this.bySecret.get(secret);
+    if (hit && hit.until > now) return hit.row;
     const [row] = await this.db.select().from(tables.integrations).where(eq(tables.integrations.hookSecret, secret));
+    if (this.bySecret.size > 10_000) this.bySecret.clear();
+    this.bySecret.set(secret, { row, until: now + (row ? SECRET_CACHE_MS : UNKNOWN_SECRET_CACHE_MS) });
     return row;
+  }
+
+  private forgetSecretOf(id: string): void {
+    for (const [secret, e] of this.bySecret) if (e.row?.id === id) this.bySecret.delete(secret);
   }
 
   /** Integrations that use a credential, to refuse deleting it from under them. */
