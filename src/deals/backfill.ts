@@ -56,8 +56,26 @@ export async function runBackfill(deps: DealsDeps, integration: IntegrationRow, 
   const { client } = await clientFor(deps, integration);
   const s: Scope = { integrationId: integration.id, accountId: integration.accountId };
   const parallel = deps.backfillParallel ?? 4;
+  const readAhead: ReadAhead = {};
+  try {
+    return await backfillSteps(deps, client, s, parallel, readAhead, deadline, signal);
+  } finally {
+    // No request outlives the run (a read-ahead left behind at the deadline is simply not used).
+    await readAhead.next?.pages.catch(() => {});
+  }
+}
+
+async function backfillSteps(
+  deps: DealsDeps,
+  client: JsonApiClient,
+  s: Scope,
+  parallel: number,
+  readAhead: ReadAhead,
+  deadline: number,
+  signal: AbortSignal | undefined,
+): Promise<boolean> {
   for (let step = 0; ; step++) {
-    const sync = await deps.repo.getSync(integration.id);
+    const sync = await deps.repo.getSync(s.integrationId);
     if (!sync) return true;
     if (sync.phase === 'live' || sync.phase === 'failed') return true;
     // At least one step per call, so even a tiny slice makes progress.
@@ -67,7 +85,7 @@ export async function runBackfill(deps: DealsDeps, integration: IntegrationRow, 
         await loadReferences(deps, client, s);
         break;
       case 'counterparties':
-        await pagesStep(deps, client, s, sync, 'counterparty', parallel, 'persons', async (page, tx) => {
+        await pagesStep(readAhead, deps, client, s, sync, 'counterparty', parallel, 'persons', async (page, tx) => {
           await deps.repo.upsertContacts(s, page.rows.map((c) => contactRow(c as never)), tx);
         });
         break;
@@ -75,7 +93,7 @@ export async function runBackfill(deps: DealsDeps, integration: IntegrationRow, 
         await personsStep(deps, client, s, sync, parallel);
         break;
       case 'orders':
-        await pagesStep(deps, client, s, sync, 'customerorder', parallel, 'live', async (page, tx) => {
+        await pagesStep(readAhead, deps, client, s, sync, 'customerorder', parallel, 'live', async (page, tx) => {
           const rows = page.rows.map((o) => dealRow(o as never));
           await deps.repo.upsertDeals(s, rows, 'backfill', tx);
           const newest = rows.reduce<Date | undefined>((m, r) => (!m || r.msUpdated > m ? r.msUpdated : m), undefined);
@@ -121,21 +139,13 @@ function pickExtra(type: string, r: Record<string, unknown>): Record<string, unk
 }
 
 /** Reads `parallel` full pages from the cursor and commits them with the advanced cursor. */
-async function pagesStep(
-  deps: DealsDeps,
-  client: JsonApiClient,
-  s: Scope,
-  sync: SyncRow,
-  entity: 'counterparty' | 'customerorder',
-  parallel: number,
-  nextPhase: Phase,
-  apply: (page: ListPage<unknown>, tx: Parameters<Parameters<DealsDeps['db']['transaction']>[0]>[0]) => Promise<void>,
-): Promise<void> {
-  const known = sync.progress[entity]?.total;
-  // Before the total is known, read one page to learn it; then read up to `parallel` at once.
-  const count = known === undefined ? 1 : Math.max(1, Math.min(parallel, Math.ceil((known - sync.cursor) / PAGE) || 1));
-  const offsets = Array.from({ length: count }, (_, i) => sync.cursor + i * PAGE);
-  const pages = await Promise.all(
+/** Before the total is known, read one page to learn it; then up to `parallel` at once. */
+function pageCount(known: number | undefined, cursor: number, parallel: number): number {
+  return known === undefined ? 1 : Math.max(1, Math.min(parallel, Math.ceil((known - cursor) / PAGE) || 1));
+}
+
+function fetchPages(client: JsonApiClient, entity: 'counterparty' | 'customerorder', offsets: number[]): Promise<ListPage<unknown>[]> {
+  return Promise.all(
     offsets.map(
       (offset) =>
         client.list(entity, {
@@ -148,6 +158,26 @@ async function pagesStep(
         }) as Promise<ListPage<unknown>>,
     ),
   );
+}
+
+type ReadAhead = { next?: { key: string; pages: Promise<ListPage<unknown>[]> } | undefined };
+
+async function pagesStep(
+  readAhead: ReadAhead,
+  deps: DealsDeps,
+  client: JsonApiClient,
+  s: Scope,
+  sync: SyncRow,
+  entity: 'counterparty' | 'customerorder',
+  parallel: number,
+  nextPhase: Phase,
+  apply: (page: ListPage<unknown>, tx: Parameters<Parameters<DealsDeps['db']['transaction']>[0]>[0]) => Promise<void>,
+): Promise<void> {
+  const count = pageCount(sync.progress[entity]?.total, sync.cursor, parallel);
+  const offsets = Array.from({ length: count }, (_, i) => sync.cursor + i * PAGE);
+  const key = `${entity}:${sync.cursor}:${count}`;
+  const pages = await (readAhead.next?.key === key ? readAhead.next.pages : fetchPages(client, entity, offsets));
+  readAhead.next = undefined;
   let rows = 0;
   let last = false;
   pages.forEach((p, i) => {
@@ -156,6 +186,15 @@ async function pagesStep(
     if (p.rows.length < PAGE || (p.meta.size !== undefined && offsets[i]! + p.rows.length >= p.meta.size)) last = true;
   });
   const total = pages[pages.length - 1]?.meta.size ?? sync.cursor + rows;
+  if (!last) {
+    // Read the next pages while this batch is written: fetching and writing overlap, so the rate
+    // budget is not left idle during the database work.
+    const nextCursor = sync.cursor + rows;
+    const nextCount = pageCount(total, nextCursor, parallel);
+    const nextOffsets = Array.from({ length: nextCount }, (_, i) => nextCursor + i * PAGE);
+    readAhead.next = { key: `${entity}:${nextCursor}:${nextCount}`, pages: fetchPages(client, entity, nextOffsets) };
+    readAhead.next.pages.catch(() => {}); // awaited (and its error seen) by the next step, if any
+  }
   await deps.db.transaction(async (tx) => {
     for (const p of pages) if (p.rows.length) await apply(p, tx);
     const progress = { ...sync.progress, [entity]: { total, done: sync.cursor + rows } };
