@@ -1,5 +1,6 @@
 // Working hours in the account's time zone: "is this moment inside?" and "when do they start next?".
 // Computed with Intl (IANA zones, DST included), no dependency.
+import { wallClock, zonedToUtc } from '../time/index.ts';
 import type { WorkingHours } from './schema.ts';
 
 interface LocalParts {
@@ -11,53 +12,14 @@ interface LocalParts {
   minutes: number;
 }
 
-const formatters = new Map<string, Intl.DateTimeFormat>();
-function formatter(timeZone: string): Intl.DateTimeFormat {
-  let f = formatters.get(timeZone);
-  if (!f) {
-    f = new Intl.DateTimeFormat('en-US', {
-      timeZone,
-      hourCycle: 'h23',
-      year: 'numeric',
-      month: '2-digit',
-      day: '2-digit',
-      hour: '2-digit',
-      minute: '2-digit',
-      second: '2-digit',
-      weekday: 'short',
-    });
-    formatters.set(timeZone, f);
-  }
-  return f;
-}
-
-const WEEKDAYS = ['Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat', 'Sun'];
-
 export function localParts(at: Date, timeZone: string): LocalParts {
-  const parts = Object.fromEntries(formatter(timeZone).formatToParts(at).map((p) => [p.type, p.value]));
-  return {
-    year: Number(parts.year),
-    month: Number(parts.month),
-    day: Number(parts.day),
-    weekday: WEEKDAYS.indexOf(parts.weekday ?? ''),
-    minutes: Number(parts.hour) * 60 + Number(parts.minute),
-  };
-}
-
-/** Offset of the zone from UTC at `at`, in ms (Moscow: +3 h). */
-function zoneOffsetMs(at: Date, timeZone: string): number {
-  const parts = Object.fromEntries(formatter(timeZone).formatToParts(at).map((p) => [p.type, p.value]));
-  const asUtc = Date.UTC(Number(parts.year), Number(parts.month) - 1, Number(parts.day), Number(parts.hour), Number(parts.minute), Number(parts.second));
-  return asUtc - Math.floor(at.getTime() / 1000) * 1000;
+  const w = wallClock(at, timeZone);
+  return { year: w.year, month: w.month, day: w.day, weekday: w.weekday, minutes: w.hour * 60 + w.minute };
 }
 
 /** The instant when the wall clock in `timeZone` shows this local date and minute of day. */
 export function zonedInstant(year: number, month: number, day: number, minutes: number, timeZone: string): Date {
-  const guess = Date.UTC(year, month - 1, day, Math.floor(minutes / 60), minutes % 60);
-  let t = guess - zoneOffsetMs(new Date(guess), timeZone);
-  // A second pass settles DST edges (the offset at the result may differ from the guess's).
-  t = guess - zoneOffsetMs(new Date(t), timeZone);
-  return new Date(t);
+  return zonedToUtc({ year, month, day, hour: Math.floor(minutes / 60), minute: minutes % 60 }, timeZone);
 }
 
 const toMin = (hhmm: string) => Number(hhmm.slice(0, 2)) * 60 + Number(hhmm.slice(3, 5));

@@ -1,6 +1,10 @@
 // Data API datetimes are naive "YYYY-MM-DD hh:mm:ss" strings in the account's time zone.
 // Window arithmetic is done on the naive value (treated as if UTC) so it never shifts by the zone.
 
+import { formatUisDateTime } from '../notifications/uis-time.ts';
+
+export { formatUisDateTime };
+
 const NAIVE_RE = /^(\d{4})-(\d{2})-(\d{2}) (\d{2}):(\d{2}):(\d{2})$/;
 
 export function isUisDateTime(s: string): boolean {
@@ -8,21 +12,6 @@ export function isUisDateTime(s: string): boolean {
 }
 
 /** Formats an instant as the account-local naive datetime UIS expects. */
-export function formatUisDateTime(d: Date, timeZone = 'Europe/Moscow'): string {
-  const parts = new Intl.DateTimeFormat('en-CA', {
-    timeZone,
-    year: 'numeric',
-    month: '2-digit',
-    day: '2-digit',
-    hour: '2-digit',
-    minute: '2-digit',
-    second: '2-digit',
-    hourCycle: 'h23',
-  }).formatToParts(d);
-  const get = (t: string) => parts.find((p) => p.type === t)?.value ?? '00';
-  return `${get('year')}-${get('month')}-${get('day')} ${get('hour')}:${get('minute')}:${get('second')}`;
-}
-
 export function toUisDateTime(v: string | Date, timeZone?: string): string {
   if (typeof v === 'string') {
     if (!isUisDateTime(v)) throw new RangeError(`not a UIS datetime "YYYY-MM-DD hh:mm:ss": ${v}`);

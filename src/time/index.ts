@@ -1,0 +1,1 @@
+export { wallClock, zonedToUtc, formatWallClock, type WallClock } from './zoned.ts';
