@@ -3,8 +3,7 @@
 // whatever their content type, and stored before we answer.
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { AppContext } from '../../runtime/context.ts';
-import { scrubUrl } from '../../runtime/logger.ts';
-import { keptHeaders } from '../../inbox/index.ts';
+import { inboundItem } from './inbound-item.ts';
 
 type HookParams = { secret: string; event: string };
 
@@ -23,19 +22,7 @@ export function hookRoutes(app: FastifyInstance, ctx: AppContext) {
       if (!EVENT.test(event)) return reply.status(404).send(NOT_FOUND);
       const integration = await ctx.integrationsRepo.findByHookSecret(secret);
       if (!integration) return reply.status(404).send(NOT_FOUND);
-      const q = req.url.indexOf('?');
-      await ctx.intake.accept({
-        accountId: integration.accountId,
-        integrationId: integration.id,
-        source: source(event),
-        event,
-        method: req.method,
-        path: scrubUrl(q === -1 ? req.url : req.url.slice(0, q)),
-        query: q === -1 ? null : req.url.slice(q + 1),
-        headers: keptHeaders(req.headers),
-        contentType: req.headers['content-type'] ?? null,
-        body: typeof req.body === 'string' ? req.body : '',
-      });
+      await ctx.intake.accept(inboundItem(req, integration, source(event), event));
       return reply.status(200).send({ ok: true });
     };
 

@@ -5,10 +5,9 @@
 //   under their own source so the routing index processor handles them).
 // Static last segments win over the generic /hooks/…/:event routes in Fastify's router.
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { keptHeaders } from '../../inbox/index.ts';
 import type { AppContext } from '../../runtime/context.ts';
-import { scrubUrl } from '../../runtime/logger.ts';
-import { COUNTERPARTY_WEBHOOK_SOURCE, IntegrationSecretCache, RoutingAudit, routingService, telephonyDeps } from '../../telephony/index.ts';
+import { COUNTERPARTY_WEBHOOK_SOURCE, RoutingAudit, routingService, telephonyDeps } from '../../telephony/index.ts';
+import { inboundItem } from './inbound-item.ts';
 
 const NOT_FOUND = { error: { code: 'not_found', message: 'not found' } };
 
@@ -31,7 +30,6 @@ function callerNumber(req: FastifyRequest): string | null {
 
 export function telephonyRoutingRoutes(app: FastifyInstance, ctx: AppContext) {
   const deps = telephonyDeps(ctx);
-  const secrets = new IntegrationSecretCache(ctx.integrationsRepo);
   const audit = new RoutingAudit(ctx.database.db, ctx.log.child({ module: 'routing-audit' }));
   app.addHook('onClose', () => audit.flush());
   app.register(async (scope) => {
@@ -39,24 +37,12 @@ export function telephonyRoutingRoutes(app: FastifyInstance, ctx: AppContext) {
     scope.addContentTypeParser('*', { parseAs: 'string', bodyLimit: 64 * 1024 }, (_req, body, done) => done(null, body));
 
     const route = async (req: FastifyRequest<{ Params: { secret: string } }>, reply: FastifyReply) => {
-      const integration = await secrets.get(req.params.secret);
+      const integration = await ctx.integrationsRepo.findByHookSecret(req.params.secret);
       if (!integration || integration.kind !== 'moysklad-telephony') return reply.status(404).send(NOT_FOUND);
       const decision = await routingService(deps).decide(integration, callerNumber(req));
       await reply.status(200).header('content-type', 'application/json; charset=utf-8').send(JSON.stringify(decision.answer));
       // Audit copy after answering: the answer must not wait for a write.
-      const q = req.url.indexOf('?');
-      const item = {
-        accountId: integration.accountId,
-        integrationId: integration.id,
-        source: 'uis-routing',
-        event: 'routing',
-        method: req.method,
-        path: scrubUrl(q === -1 ? req.url : req.url.slice(0, q)),
-        query: q === -1 ? null : req.url.slice(q + 1),
-        headers: keptHeaders(req.headers),
-        contentType: req.headers['content-type'] ?? null,
-        body: typeof req.body === 'string' ? req.body : '',
-      };
+      const item = inboundItem(req, integration, 'uis-routing', 'routing');
       audit.add(item);
       ctx.log.debug({ integrationId: integration.id, reason: decision.reason, ms: decision.ms }, 'routing answered');
       return reply;
@@ -67,19 +53,7 @@ export function telephonyRoutingRoutes(app: FastifyInstance, ctx: AppContext) {
     scope.post<{ Params: { secret: string } }>('/hooks/moysklad/:secret/counterparty', { schema: { hide: true } }, async (req, reply) => {
       const integration = await ctx.integrationsRepo.findByHookSecret(req.params.secret);
       if (!integration || integration.kind !== 'moysklad-telephony') return reply.status(404).send(NOT_FOUND);
-      const q = req.url.indexOf('?');
-      await ctx.intake.accept({
-        accountId: integration.accountId,
-        integrationId: integration.id,
-        source: COUNTERPARTY_WEBHOOK_SOURCE,
-        event: 'counterparty',
-        method: req.method,
-        path: scrubUrl(q === -1 ? req.url : req.url.slice(0, q)),
-        query: q === -1 ? null : req.url.slice(q + 1),
-        headers: keptHeaders(req.headers),
-        contentType: req.headers['content-type'] ?? null,
-        body: typeof req.body === 'string' ? req.body : '',
-      });
+      await ctx.intake.accept(inboundItem(req, integration, COUNTERPARTY_WEBHOOK_SOURCE, 'counterparty'));
       return reply.status(200).send({ ok: true });
     });
   });

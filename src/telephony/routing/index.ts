@@ -2,7 +2,6 @@
 export { routingService, RoutingService, type RoutingAnswer, type RoutingDecision } from './routing-service.ts';
 export { counterpartyWebhookUrl } from './counterparty-webhooks.ts';
 export { entriesOf, type IndexEntry } from './index-entries.ts';
-export { IntegrationSecretCache } from './integration-secret-cache.ts';
 export { counterpartyWebhookProcessor, COUNTERPARTY_WEBHOOK_SOURCE, ROUTING_UPDATE_JOB } from './counterparty-webhook-processor.ts';
 export { telephonyJobDefinitions, scheduleTelephony, EMPLOYEES_REFRESH_JOB, ROUTING_REFRESH_JOB, TELEPHONY_TICK_JOB } from './jobs.ts';
 export { RoutingAudit } from './routing-audit.ts';
