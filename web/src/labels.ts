@@ -97,3 +97,9 @@ export function integrationProblem(status: string): { title: string; advice: str
   }
   return { title: 'Интеграция работает с ошибками', advice: 'Подробности ниже. Если ошибка не проходит, напишите в поддержку.' };
 }
+
+export const DEAL_OUTCOMES: Record<string, { label: string; tone: 'green' | 'gray' | 'red' | 'blue' }> = {
+  open: { label: 'В работе', tone: 'blue' },
+  won: { label: 'Успешно', tone: 'green' },
+  lost: { label: 'Неуспешно', tone: 'red' },
+};

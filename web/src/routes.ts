@@ -3,6 +3,9 @@ import type { ComponentType } from 'react';
 import type { IconName } from './components/icons.tsx';
 import { AccountsPage } from './pages/AccountsPage.tsx';
 import { CredentialsPage } from './pages/CredentialsPage.tsx';
+import { DealPage } from './pages/DealPage.tsx';
+import { DealsAttributionPage } from './pages/DealsAttributionPage.tsx';
+import { DealsPage } from './pages/DealsPage.tsx';
 import { InboxPage } from './pages/InboxPage.tsx';
 import { IntegrationPage } from './pages/IntegrationPage.tsx';
 import { IntegrationsPage } from './pages/IntegrationsPage.tsx';
@@ -23,6 +26,9 @@ export const ROUTES: RouteDef[] = [
   { path: '/integrations', component: IntegrationsPage, nav: { label: 'Интеграции', icon: 'plug' } },
   { path: '/integrations/:id', component: IntegrationPage },
   { path: '/credentials', component: CredentialsPage, nav: { label: 'Учетные данные', icon: 'key' } },
+  { path: '/raw/deals', component: DealsPage, nav: { label: 'Сделки', icon: 'deals', group: 'Сырые данные' } },
+  { path: '/raw/deals/attribution', component: DealsAttributionPage },
+  { path: '/raw/deals/:id', component: DealPage },
   { path: '/raw/inbox', component: InboxPage, nav: { label: 'Входящие', icon: 'inbox', group: 'Сырые данные' } },
   { path: '/users', component: UsersPage, nav: { label: 'Пользователи и API-токены', icon: 'users' } },
   { path: '/accounts', component: AccountsPage, nav: { label: 'Аккаунты', icon: 'building' }, operatorOnly: true },
