@@ -8,6 +8,7 @@ import { Button, SelectField, Switch, TextField } from '../components/form.tsx';
 import { Icon } from '../components/icons.tsx';
 import { HookUrlField, ProblemAlert, RolePicker } from '../components/integration-parts.tsx';
 import { ConfirmDialog } from '../components/Modal.tsx';
+import { TelephonyTools } from '../components/telephony/TelephonyTools.tsx';
 import { PageHeader } from '../components/PageHeader.tsx';
 import { formatDate } from '../format.ts';
 import { Link, navigate, useLocation } from '../router.tsx';
@@ -212,6 +213,21 @@ function IntegrationEditor({
           </div>
         </div>
       </section>
+
+      {it.kind === 'moysklad-telephony' && !isNew && <TelephonyTools integrationId={it.id} />}
+      {(it.kind === 'moysklad-telephony' || it.kind === 'moysklad-chats') && !isNew && (
+        <section className="card">
+          <h2 className="card-title">Правила и журнал</h2>
+          <div className="page-actions">
+            <Link to={`/integrations/${it.id}/rules`} className="btn btn-secondary btn-md">
+              <Icon name="list" size={16} /> Правила
+            </Link>
+            <Link to={`/integrations/${it.id}/activity`} className="btn btn-secondary btn-md">
+              <Icon name="inbox" size={16} /> Журнал действий
+            </Link>
+          </div>
+        </section>
+      )}
 
       {otherUrls.length > 0 && (
         <section className="card">
