@@ -83,4 +83,23 @@ describe('cabinet: telephony tools in Chromium', { skip: !hasChromium, timeout: 
     assert.equal(await page.evaluate('navigator.clipboard.readText()'), first.bodyTemplate);
     if (SHOTS) await page.screenshot({ path: `${SHOTS}/cabinet-telephony-notifications.png`, fullPage: true });
   });
+
+  test('«Правила» shows the default rules in Russian; a disabled rule is saved; the preview tells what would happen', async () => {
+    await page.goto(`${app.url}/integrations/${id}/rules`);
+    const rules = page.getByTestId('rule');
+    await rules.first().waitFor();
+    const server = (await api.req('GET', `/api/v1/integrations/${id}/rules`)).json as { rules: { name: string }[] };
+    assert.equal(await rules.count(), server.rules.length);
+    await page.getByRole('region', { name: 'Проверить на примере' }).getByRole('button', { name: 'Проверить' }).click();
+    const preview = page.getByTestId('preview-result');
+    await preview.waitFor();
+    assert.match(await preview.innerText(), /задач/);
+    await rules.nth(1).getByRole('switch').click();
+    await page.getByRole('button', { name: 'Сохранить' }).click();
+    await page.locator('.toast').filter({ hasText: 'Правила сохранены' }).waitFor();
+    const saved = (await api.req('GET', `/api/v1/integrations/${id}/rules`)).json as { rules: { enabled: boolean }[]; isDefault: boolean };
+    assert.equal(saved.isDefault, false);
+    assert.deepEqual(saved.rules.map((r) => r.enabled), [true, false]);
+    if (SHOTS) await page.screenshot({ path: `${SHOTS}/cabinet-rules.png`, fullPage: true });
+  });
 });

@@ -2,6 +2,7 @@
 import type { ComponentType } from 'react';
 import type { IconName } from './components/icons.tsx';
 import { AccountsPage } from './pages/AccountsPage.tsx';
+import { ActivityPage } from './pages/ActivityPage.tsx';
 import { CredentialsPage } from './pages/CredentialsPage.tsx';
 import { DealPage } from './pages/DealPage.tsx';
 import { DealsAttributionPage } from './pages/DealsAttributionPage.tsx';
@@ -10,6 +11,7 @@ import { InboxPage } from './pages/InboxPage.tsx';
 import { IntegrationPage } from './pages/IntegrationPage.tsx';
 import { IntegrationsPage } from './pages/IntegrationsPage.tsx';
 import { PasswordPage } from './pages/PasswordPage.tsx';
+import { RulesPage } from './pages/RulesPage.tsx';
 import { UsersPage } from './pages/UsersPage.tsx';
 
 export type PageProps = { params: Record<string, string> };
@@ -25,6 +27,9 @@ export type RouteDef = {
 export const ROUTES: RouteDef[] = [
   { path: '/integrations', component: IntegrationsPage, nav: { label: 'Интеграции', icon: 'plug' } },
   { path: '/integrations/:id', component: IntegrationPage },
+  { path: '/integrations/:id/rules', component: RulesPage },
+  { path: '/integrations/:id/activity', component: ActivityPage },
+  { path: '/activity', component: ActivityPage, nav: { label: 'Журнал действий', icon: 'list' } },
   { path: '/credentials', component: CredentialsPage, nav: { label: 'Учетные данные', icon: 'key' } },
   { path: '/raw/deals', component: DealsPage, nav: { label: 'Сделки', icon: 'deals', group: 'Сырые данные' } },
   { path: '/raw/deals/attribution', component: DealsAttributionPage },
