@@ -178,6 +178,39 @@ async function appChild(): Promise<never> {
   }
   process.stdout.write(`HOOKS ${hooks.join(',')}\n`);
   setInterval(() => process.stdout.write(`RSS ${Math.round(process.memoryUsage().rss / 1024 / 1024)}\n`), 1000).unref();
+  if (process.env.POPUP_DB_STATS && c.database.kind === 'pglite') {
+    // Diagnostics: how busy the embedded database's single connection is, per second.
+    const pg = c.database.pglite as unknown as Record<string, (...a: unknown[]) => Promise<unknown>>;
+    let busy = 0;
+    let statements = 0;
+    const kinds = new Map<string, number>();
+    process.once('SIGTERM', () =>
+      process.stderr.write(
+        [...kinds].sort((x, y) => y[1] - x[1]).slice(0, 25).map(([k, n]) => `db: top ${n} ${k}`).join('\n') + '\n',
+      ),
+    );
+    for (const m of ['query', 'exec']) {
+      const original = pg[m]!.bind(pg);
+      pg[m] = async (...a: unknown[]) => {
+        const t = performance.now();
+        statements++;
+        const kind = String(a[0]).replace(/\s+/g, ' ').trim().slice(0, 90);
+        kinds.set(kind, (kinds.get(kind) ?? 0) + 1);
+        try {
+          return await original(...a);
+        } finally {
+          const ms = performance.now() - t;
+          busy += ms;
+          if (ms > 300) process.stderr.write(`db: slow ${Math.round(ms)} ms: ${String(a[0]).replace(/\s+/g, ' ').slice(0, 160)}\n`);
+        }
+      };
+    }
+    setInterval(() => {
+      process.stderr.write(`db: ${statements} statements/s, ${Math.round(busy)} ms busy\n`);
+      busy = 0;
+      statements = 0;
+    }, 1000).unref();
+  }
   process.on('SIGTERM', () => void running.stop().then(() => process.exit(0)));
   return new Promise<never>(() => {});
 }

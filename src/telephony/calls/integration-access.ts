@@ -8,6 +8,9 @@ import type { CallSettings } from './desired.ts';
 
 export const CREDENTIALS_REJECTED = 'credentials_rejected';
 
+/** Activation, a rejected key and its fix call `forget`; other setting changes apply within this. */
+const CACHE_MS = 1_000;
+
 export type IntegrationAccess =
   | { ready: false; why: 'missing' | 'inactive' | 'rejected' | 'no-key'; row?: IntegrationRow; credentialVersion?: number }
   | { ready: true; row: IntegrationRow; settings: CallSettings; client: PhoneApiClient; credentialId: string; credentialVersion: number };
@@ -28,7 +31,7 @@ export class IntegrationAccessCache {
 
   get(accountId: string, integrationId: string): Promise<IntegrationAccess> {
     const hit = this.cache.get(integrationId);
-    if (hit && Date.now() - hit.at < (this.deps.cacheMs ?? 1000)) return hit.value;
+    if (hit && Date.now() - hit.at < (this.deps.cacheMs ?? CACHE_MS)) return hit.value;
     const value = this.load(accountId, integrationId);
     this.cache.set(integrationId, { at: Date.now(), value });
     value.catch(() => this.cache.delete(integrationId));

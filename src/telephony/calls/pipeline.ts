@@ -58,20 +58,41 @@ export function createCallPipeline(deps: CallPipelineDeps): CallPipeline {
     onParked: (p) => watchParked(deps.queue(), p),
   });
   const running = new Set<Promise<unknown>>();
+  // One in-process reconcile per call at a time. A kick for a call already being reconciled only
+  // asks for one more pass when the current one ends (the lease would refuse it anyway, at the
+  // price of statements on the database).
+  const active = new Map<string, { again: boolean }>();
+
+  const reconcileOnce = async (integrationId: string, callSessionId: string) => {
+    const out = await reconciler.reconcile(integrationId, callSessionId);
+    if (out.kind !== 'retry') return;
+    // Its own key: the fallback job already waiting must not swallow an earlier retry.
+    await deps.queue().send(
+      RECONCILE_CALL_JOB,
+      { integrationId, callSessionId },
+      { singletonKey: `${reconcileKey(integrationId, callSessionId)}:retry`, startAfter: out.at },
+    );
+  };
 
   const kick = (integrationId: string, callSessionId: string) => {
-    const p = reconciler
-      .reconcile(integrationId, callSessionId)
-      .then(async (out) => {
-        if (out.kind !== 'retry') return;
-        // Its own key: the fallback job already waiting must not swallow an earlier retry.
-        await deps.queue().send(
-          RECONCILE_CALL_JOB,
-          { integrationId, callSessionId },
-          { singletonKey: `${reconcileKey(integrationId, callSessionId)}:retry`, startAfter: out.at },
-        );
-      })
-      .catch((err: unknown) => log.warn({ err, integrationId, callSessionId }, 'in-process reconcile failed; the queued job will retry'));
+    const key = reconcileKey(integrationId, callSessionId);
+    const current = active.get(key);
+    if (current) {
+      current.again = true;
+      return;
+    }
+    const state = { again: false };
+    active.set(key, state);
+    const p = (async () => {
+      try {
+        do {
+          state.again = false;
+          await reconcileOnce(integrationId, callSessionId);
+        } while (state.again);
+      } finally {
+        active.delete(key);
+      }
+    })().catch((err: unknown) => log.warn({ err, integrationId, callSessionId }, 'in-process reconcile failed; the queued job will retry'));
     running.add(p);
     void p.finally(() => running.delete(p));
   };
