@@ -3,7 +3,7 @@ import type { Logger } from 'pino';
 import type { CredentialsRepository } from '../accounts/index.ts';
 import type { Db } from '../db/index.ts';
 import type { IntegrationRow, IntegrationsRepository } from '../integrations/index.ts';
-import { AuthError, JsonApiClient, type RequestGate } from '../moysklad/index.ts';
+import { AuthError, jsonApiClientForCredential, type JsonApiClient, type RequestGate } from '../moysklad/index.ts';
 import type { JobQueue } from '../queue/index.ts';
 import type { DealsRepository } from './deals-repository.ts';
 
@@ -31,17 +31,7 @@ export async function clientFor(deps: DealsDeps, integration: IntegrationRow): P
   const cred = credentialId ? await deps.credentials.reveal(integration.accountId, credentialId) : undefined;
   if (!cred) throw new CredentialsMissingError('no MoySklad credential');
   const basic = cred.kind === 'moysklad-basic';
-  const client = new JsonApiClient({
-    auth: basic ? { kind: 'basic', login: cred.login ?? '', password: cred.secret } : { kind: 'bearer', token: cred.secret },
-    baseUrl: deps.jsonApiUrl,
-    // Charged per credential version: a replaced secret is a new MoySklad principal.
-    principal: `${integration.accountId}:json:${cred.id}#${cred.version}`,
-    gate: deps.gate,
-    // Login/password and user tokens both weigh 4 units from 2026-12-01 (solution tokens 1).
-    weight: 4,
-    // Our own writes must not come back to us as webhooks.
-    webhookDisablePrefix: `${deps.publicUrl}/hooks/moysklad/`,
-  });
+  const client = jsonApiClientForCredential(cred, { accountId: integration.accountId, baseUrl: deps.jsonApiUrl, gate: deps.gate, publicUrl: deps.publicUrl });
   return { client, authKind: basic ? 'basic' : 'bearer' };
 }
 

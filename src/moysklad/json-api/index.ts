@@ -13,3 +13,4 @@ export {
 export { findCounterpartiesByPhone, type CounterpartyPhoneMatch } from './phone-search.ts';
 export { buildFilter, buildOrder, buildExpand, type FilterInput, type FilterCondition, type FilterOp, type OrderInput } from './filter.ts';
 export * from './entities.ts';
+export { jsonApiClientForCredential, type StoredMoyskladCredential } from './for-credential.ts';

@@ -5,7 +5,7 @@ import type { CredentialsRepository } from '../../accounts/index.ts';
 import type { Config } from '../../config.ts';
 import type { Db } from '../../db/index.ts';
 import type { IntegrationRow, IntegrationsRepository } from '../../integrations/index.ts';
-import { JsonApiClient, PhoneApiClient, type RequestGate } from '../../moysklad/index.ts';
+import { jsonApiClientForCredential, PhoneApiClient, type JsonApiClient, type RequestGate } from '../../moysklad/index.ts';
 import { createUisCallApiClient, createUisDataApiClient, type UisCallApiClient, type UisDataApiClient } from '../../uis/index.ts';
 
 /** What the telephony services need from the program (a subset of AppContext). */
@@ -78,12 +78,11 @@ export async function phoneApiFor(deps: TelephonyDeps, row: IntegrationRow, opts
 export async function jsonApiFor(deps: TelephonyDeps, row: IntegrationRow, opts: { timeoutMs?: number } = {}): Promise<JsonApiClient | undefined> {
   const cred = await revealRole(deps, row, 'moysklad');
   if (!cred) return undefined;
-  return new JsonApiClient({
-    auth: cred.kind === 'moysklad-basic' ? { kind: 'basic', login: cred.login ?? '', password: cred.secret } : { kind: 'bearer', token: cred.secret },
+  return jsonApiClientForCredential(cred, {
+    accountId: row.accountId,
     baseUrl: deps.config.apis.moyskladJson,
-    principal: `${row.accountId}:json:${cred.id}`,
     gate: deps.gate,
-    webhookDisablePrefix: deps.config.publicUrl,
+    publicUrl: deps.config.publicUrl,
     ...(opts.timeoutMs ? { timeoutMs: opts.timeoutMs } : {}),
   });
 }
