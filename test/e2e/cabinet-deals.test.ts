@@ -6,15 +6,13 @@ import assert from 'node:assert/strict';
 import { existsSync, mkdirSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { after, before, describe, test } from 'node:test';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import { type Browser, type Page } from 'playwright-core';
 import { WEB_DIST } from '../../src/http/routes/web.ts';
 import { startMoyskladSandbox, type MoyskladSandbox } from '../../src/sandbox/moysklad/index.ts';
-import { ADMIN, ApiClient, startTestApp, type TestApp } from '../helpers/app.ts';
+import { ApiClient, startTestApp, type TestApp } from '../helpers/app.ts';
+import { SHOTS, hasChromium, launchChromium, loginThroughForm } from '../helpers/browser.ts';
 
-const CHROMIUM = '/usr/bin/chromium';
-const SHOTS = process.env.SCREENSHOTS === '1' ? 'tmp-scratch' : null;
 const ORDERS = 120;
-const hasChromium = existsSync(CHROMIUM);
 
 async function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
@@ -54,7 +52,7 @@ describe('cabinet: Сырые данные → Сделки in Chromium', { skip
     sandbox = await startMoyskladSandbox({ seed: { orders: ORDERS, seed: 7 } });
     [app, browser] = await Promise.all([
       startTestApp({ env: { PORT: String(port), PUBLIC_URL: `http://127.0.0.1:${port}`, MOYSKLAD_API_URL: sandbox.baseJsonUrl } }),
-      chromium.launch({ executablePath: CHROMIUM, args: ['--headless', '--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'] }),
+      launchChromium(),
     ]);
     api = new ApiClient(app.url);
     await api.login();
@@ -68,11 +66,7 @@ describe('cabinet: Сырые данные → Сделки in Chromium', { skip
     const context = await browser.newContext({ viewport: { width: 1360, height: 900 }, locale: 'ru-RU', acceptDownloads: true });
     page = await context.newPage();
     page.setDefaultTimeout(8_000);
-    await page.goto(app.url + '/');
-    await page.getByLabel('E-mail').fill(ADMIN.email);
-    await page.getByLabel('Пароль').fill(ADMIN.password);
-    await page.getByRole('button', { name: 'Войти' }).click();
-    await page.getByRole('heading', { name: 'Интеграции', level: 1 }).waitFor();
+    await loginThroughForm(page, app.url);
   });
 
   after(async () => {

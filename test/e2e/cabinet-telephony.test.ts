@@ -5,13 +5,11 @@
 import assert from 'node:assert/strict';
 import { existsSync, mkdirSync } from 'node:fs';
 import { after, before, describe, test } from 'node:test';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import { type Browser, type Page } from 'playwright-core';
 import { WEB_DIST } from '../../src/http/routes/web.ts';
-import { ADMIN, ApiClient, startTestApp, type TestApp } from '../helpers/app.ts';
+import { ApiClient, startTestApp, type TestApp } from '../helpers/app.ts';
+import { SHOTS, hasChromium, launchChromium, loginThroughForm } from '../helpers/browser.ts';
 
-const CHROMIUM = '/usr/bin/chromium';
-const SHOTS = process.env.SCREENSHOTS === '1' ? 'tmp-scratch' : null;
-const hasChromium = existsSync(CHROMIUM);
 
 describe('cabinet: telephony tools in Chromium', { skip: !hasChromium, timeout: 40_000 }, () => {
   let app: TestApp;
@@ -24,7 +22,7 @@ describe('cabinet: telephony tools in Chromium', { skip: !hasChromium, timeout: 
     assert.ok(existsSync(`${WEB_DIST}/index.html`), 'web/dist is missing: run `npm run prepare` before the browser tests');
     [app, browser] = await Promise.all([
       startTestApp(),
-      chromium.launch({ executablePath: CHROMIUM, args: ['--headless', '--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'] }),
+      launchChromium(),
     ]);
     api = new ApiClient(app.url);
     await api.login();
@@ -35,11 +33,7 @@ describe('cabinet: telephony tools in Chromium', { skip: !hasChromium, timeout: 
     await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: app.url });
     page = await context.newPage();
     page.setDefaultTimeout(8_000);
-    await page.goto(app.url + '/');
-    await page.getByLabel('E-mail').fill(ADMIN.email);
-    await page.getByLabel('Пароль').fill(ADMIN.password);
-    await page.getByRole('button', { name: 'Войти' }).click();
-    await page.getByRole('heading', { name: 'Интеграции', level: 1 }).waitFor();
+    await loginThroughForm(page, app.url);
   });
 
   after(async () => {

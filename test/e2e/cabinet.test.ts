@@ -6,17 +6,14 @@
 import assert from 'node:assert/strict';
 import { existsSync, mkdirSync } from 'node:fs';
 import { after, before, describe, test } from 'node:test';
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { WEB_DIST } from '../../src/http/routes/web.ts';
 import { ADMIN, ApiClient, startTestApp, type TestApp } from '../helpers/app.ts';
+import { SHOTS, hasChromium, launchChromium, loginThroughForm } from '../helpers/browser.ts';
 
-const CHROMIUM = '/usr/bin/chromium';
 const PHONE_KEY = 'phone-key-5f0c1b7e9a2d4c6b8e1f3a5c7d9e0b2a';
 const MS_PASSWORD = 'ms-password-Zq8-never-shown';
-const SHOTS = process.env.SCREENSHOTS === '1' ? 'tmp-scratch' : null;
 
-const hasChromium = existsSync(CHROMIUM);
-if (!hasChromium) console.warn(`\n  !!! ${CHROMIUM} not found: cabinet browser tests are SKIPPED\n`);
 
 describe('cabinet web UI in Chromium', { skip: !hasChromium, timeout: 60_000 }, () => {
   let app: TestApp;
@@ -38,10 +35,7 @@ describe('cabinet web UI in Chromium', { skip: !hasChromium, timeout: 60_000 }, 
     assert.ok(existsSync(`${WEB_DIST}/index.html`), 'web/dist is missing: run `npm run prepare` before the browser tests');
     [app, browser] = await Promise.all([
       startTestApp(),
-      chromium.launch({
-        executablePath: CHROMIUM,
-        args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-      }),
+      launchChromium(),
     ]);
     const home = await fetch(app.url + '/');
     assert.match(home.headers.get('content-type') ?? '', /text\/html/, 'GET / is not the cabinet page: is webRoutes registered in src/http/app.ts?');
