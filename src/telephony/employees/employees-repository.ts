@@ -10,12 +10,11 @@ export class EmployeesRepository {
   constructor(private readonly db: Db) {}
 
   async load(integrationId: string, db: DbOrTx = this.db): Promise<EmployeeData> {
-    const [ms, uis, overrides, links] = await Promise.all([
-      db.select().from(tables.telephonyMsEmployees).where(eq(tables.telephonyMsEmployees.integrationId, integrationId)),
-      db.select().from(tables.telephonyUisEmployees).where(eq(tables.telephonyUisEmployees.integrationId, integrationId)),
-      db.select().from(tables.telephonyEmployeeOverrides).where(eq(tables.telephonyEmployeeOverrides.integrationId, integrationId)),
-      db.select().from(tables.telephonyEmployeeLinks).where(eq(tables.telephonyEmployeeLinks.integrationId, integrationId)),
-    ]);
+    // One after another: inside a transaction they share one connection (pg refuses overlapping queries).
+    const ms = await db.select().from(tables.telephonyMsEmployees).where(eq(tables.telephonyMsEmployees.integrationId, integrationId));
+    const uis = await db.select().from(tables.telephonyUisEmployees).where(eq(tables.telephonyUisEmployees.integrationId, integrationId));
+    const overrides = await db.select().from(tables.telephonyEmployeeOverrides).where(eq(tables.telephonyEmployeeOverrides.integrationId, integrationId));
+    const links = await db.select().from(tables.telephonyEmployeeLinks).where(eq(tables.telephonyEmployeeLinks.integrationId, integrationId));
     return {
       ms,
       uis,
