@@ -1,6 +1,7 @@
 export {
   parsePhone,
   normalizePhone,
+  formatPhone,
   phoneKey,
   phoneSearchTerm,
   isInternalExtension,

@@ -118,3 +118,12 @@ export function phoneSearchTerm(e164: string): string {
   const digits = e164.replace(/\D/g, '');
   return digits.startsWith('7') && digits.length === 11 ? digits.slice(1) : digits;
 }
+
+/** For people: "+7 (916) 123-45-67" for Russian numbers, E.164 for others, the input when it is no phone. */
+export function formatPhone(raw: unknown, opts?: PhoneOptions): string {
+  const e164 = normalizePhone(raw, opts);
+  if (!e164) return typeof raw === 'string' ? raw.trim() : '';
+  const d = e164.slice(1);
+  if (d.length === 11 && d.startsWith('7')) return `+7 (${d.slice(1, 4)}) ${d.slice(4, 7)}-${d.slice(7, 9)}-${d.slice(9, 11)}`;
+  return e164;
+}

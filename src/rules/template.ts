@@ -1,5 +1,6 @@
 // Templates for names and descriptions: {{placeholder}} replaced by the communication's values;
 // unknown placeholders become empty, so a typo never leaks braces into MoySklad.
+import { formatPhone, normalizePhone } from '../phone/index.ts';
 import type { Communication } from './communication.ts';
 import { localParts } from './working-hours.ts';
 
@@ -24,14 +25,9 @@ export function renderTemplate(template: string, vars: TemplateVars): string {
 
 const pad = (n: number) => String(n).padStart(2, '0');
 
-/** Pretty +7 (999) 123-45-67 for Russian numbers, +digits otherwise. */
+/** A number as people read it ("+7 (999) 123-45-67"); empty for none. */
 export function displayPhone(raw: string | undefined): string {
-  if (!raw) return '';
-  const d = raw.replace(/\D/g, '');
-  if (d.length === 11 && (d.startsWith('7') || d.startsWith('8'))) {
-    return `+7 (${d.slice(1, 4)}) ${d.slice(4, 7)}-${d.slice(7, 9)}-${d.slice(9, 11)}`;
-  }
-  return d ? `+${d}` : raw;
+  return raw ? formatPhone(raw) : '';
 }
 
 export function templateVars(c: Communication, opts: { timeZone: string; extra?: TemplateVars }): TemplateVars {
@@ -39,7 +35,7 @@ export function templateVars(c: Communication, opts: { timeZone: string; extra?:
   const a = c.attribution;
   return {
     phone: displayPhone(c.contactPhone),
-    phone_digits: c.contactPhone?.replace(/\D/g, '') ?? '',
+    phone_digits: normalizePhone(c.contactPhone)?.slice(1) ?? '',
     channel: c.channel,
     channel_name: CHANNEL_NAME[c.channel],
     direction: c.direction === 'in' ? 'входящий' : 'исходящий',

@@ -8,6 +8,7 @@ import {
   extractPhones,
   extractPhoneDetails,
   isInternalExtension,
+  formatPhone,
 } from '../../src/phone/index.ts';
 
 describe('normalizePhone: Russian spellings', () => {
@@ -166,4 +167,12 @@ describe('extractPhones', () => {
       [['+79161234567', '12'], ['+74951234567', '3456']],
     );
   });
+});
+
+test('formatPhone: Russian numbers as people read them, others in E.164, non-phones as given', () => {
+  assert.equal(formatPhone('8 (916) 123-45-67'), '+7 (916) 123-45-67');
+  assert.equal(formatPhone('+79161234567'), '+7 (916) 123-45-67');
+  assert.equal(formatPhone('+44 20 7946 0958'), '+442079460958');
+  assert.equal(formatPhone(' 101 '), '101');
+  assert.equal(formatPhone(undefined), '');
 });
