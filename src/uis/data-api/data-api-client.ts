@@ -1,14 +1,7 @@
 import { z } from 'zod';
 import { callUisJsonRpc, UisApiError, type UisJsonRpcOptions, type UisLimits } from '../call-api/index.ts';
-import {
-  bisectWindow,
-  splitReportWindows,
-  toUisDateTime,
-  formatUisDateTime,
-  addMonthsNaive,
-  addSecondsNaive,
-  type ReportWindowLimit,
-} from './report-dates.ts';
+import { bisectWindow, splitReportWindows, toUisDateTime, addMonthsNaive, addSecondsNaive, type ReportWindowLimit } from './report-dates.ts';
+import { formatUisDateTime } from '../notifications/uis-time.ts';
 import {
   callsReportRowSchema,
   chatMessagesReportRowSchema,

@@ -3,7 +3,6 @@
 
 import { formatUisDateTime } from '../notifications/uis-time.ts';
 
-export { formatUisDateTime };
 
 const NAIVE_RE = /^(\d{4})-(\d{2})-(\d{2}) (\d{2}):(\d{2}):(\d{2})$/;
 
