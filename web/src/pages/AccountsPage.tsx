@@ -1,7 +1,8 @@
 // Аккаунты (operators only): every tenant, creating one with its first owner, and switching the
 // account the whole cabinet shows (sent as X-Account-Id).
-import { useState, type FormEvent } from 'react';
+import { useState } from 'react';
 import { get, post } from '../api/client.ts';
+import { useSubmit } from '../api/use-submit.ts';
 import type { Account, User } from '../api/types.ts';
 import { Badge, EmptyState, ErrorBox, Spinner } from '../components/feedback.tsx';
 import { Button, TextField } from '../components/form.tsx';
@@ -94,20 +95,10 @@ function CreateAccountDialog({ onClose, onCreated }: { onClose: () => void; onCr
   const [name, setName] = useState('');
   const [email, setEmail] = useState('');
   const [password, setPassword] = useState('');
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<unknown>(null);
-  const submit = async (e: FormEvent) => {
-    e.preventDefault();
-    setBusy(true);
-    setError(null);
-    try {
-      const r = await post<{ account: Account; owner: User }>('/api/v1/accounts', { name, owner: { email: email.trim(), password } });
-      onCreated(r.account, r.owner);
-    } catch (err) {
-      setError(err);
-      setBusy(false);
-    }
-  };
+  const { busy, error, submit } = useSubmit(async () => {
+    const r = await post<{ account: Account; owner: User }>('/api/v1/accounts', { name, owner: { email: email.trim(), password } });
+    onCreated(r.account, r.owner);
+  });
   return (
     <Modal title="Новый аккаунт" onClose={onClose}>
       <form className="stack" onSubmit={submit}>

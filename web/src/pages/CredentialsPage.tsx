@@ -1,7 +1,8 @@
 // Учетные данные: named secrets for MoySklad and UIS. Secrets are write-only — the page only
 // ever knows that one is set («задан») and can replace it.
-import { useState, type FormEvent } from 'react';
+import { useState } from 'react';
 import { del, get, patch } from '../api/client.ts';
+import { useSubmit } from '../api/use-submit.ts';
 import type { Credential, CredentialKind } from '../api/types.ts';
 import { CredentialForm } from '../components/CredentialForm.tsx';
 import { Badge, EmptyState, ErrorBox, Spinner } from '../components/feedback.tsx';
@@ -138,26 +139,15 @@ function EditCredentialDialog({ credential, onClose, onSaved }: { credential: Cr
   const [name, setName] = useState(credential.name);
   const [login, setLogin] = useState(credential.login ?? '');
   const [secret, setSecret] = useState('');
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<unknown>(null);
-
-  const submit = async (e: FormEvent) => {
-    e.preventDefault();
-    setBusy(true);
-    setError(null);
-    try {
-      const body: Record<string, string> = {};
-      if (name.trim() !== credential.name) body.name = name;
-      if (info.hasLogin && login.trim() !== (credential.login ?? '')) body.login = login;
-      if (secret) body.secret = secret;
-      const saved = Object.keys(body).length ? await patch<Credential>(`/api/v1/credentials/${credential.id}`, body) : credential;
-      setSecret('');
-      onSaved(saved);
-    } catch (err) {
-      setError(err);
-      setBusy(false);
-    }
-  };
+  const { busy, error, submit } = useSubmit(async () => {
+    const body: Record<string, string> = {};
+    if (name.trim() !== credential.name) body.name = name;
+    if (info.hasLogin && login.trim() !== (credential.login ?? '')) body.login = login;
+    if (secret) body.secret = secret;
+    const saved = Object.keys(body).length ? await patch<Credential>(`/api/v1/credentials/${credential.id}`, body) : credential;
+    setSecret('');
+    onSaved(saved);
+  });
 
   return (
     <Modal title="Изменить учетные данные" onClose={onClose}>

@@ -1,27 +1,17 @@
 // Вход: e-mail + password → session cookie.
-import { useState, type FormEvent } from 'react';
+import { useState } from 'react';
 import { post } from '../api/client.ts';
+import { useSubmit } from '../api/use-submit.ts';
 import { ErrorBox } from '../components/feedback.tsx';
 import { Button, TextField } from '../components/form.tsx';
 
 export function LoginPage({ onLoggedIn, notice }: { onLoggedIn: () => Promise<void>; notice?: string | null }) {
   const [email, setEmail] = useState('');
   const [password, setPassword] = useState('');
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<unknown>(null);
-
-  const submit = async (e: FormEvent) => {
-    e.preventDefault();
-    setBusy(true);
-    setError(null);
-    try {
-      await post('/api/v1/auth/login', { email: email.trim(), password });
-      await onLoggedIn();
-    } catch (err) {
-      setError(err);
-      setBusy(false);
-    }
-  };
+  const { busy, error, submit } = useSubmit(async () => {
+    await post('/api/v1/auth/login', { email: email.trim(), password });
+    await onLoggedIn();
+  });
 
   return (
     <div className="login-screen">

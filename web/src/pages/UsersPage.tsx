@@ -1,6 +1,7 @@
 // Пользователи и API-токены. Owners add users and issue API tokens (shown once), members only look.
 import { useState, type FormEvent } from 'react';
 import { del, get, post } from '../api/client.ts';
+import { useSubmit } from '../api/use-submit.ts';
 import type { ApiToken, Role, User } from '../api/types.ts';
 import { CopyField } from '../components/CopyField.tsx';
 import { Alert, Badge, EmptyState, ErrorBox, Spinner } from '../components/feedback.tsx';
@@ -111,19 +112,9 @@ function AddUserDialog({ onClose, onCreated }: { onClose: () => void; onCreated:
   const [email, setEmail] = useState('');
   const [password, setPassword] = useState('');
   const [role, setRole] = useState<Role>('member');
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<unknown>(null);
-  const submit = async (e: FormEvent) => {
-    e.preventDefault();
-    setBusy(true);
-    setError(null);
-    try {
-      onCreated(await post<User>('/api/v1/users', { email: email.trim(), password, role }));
-    } catch (err) {
-      setError(err);
-      setBusy(false);
-    }
-  };
+  const { busy, error, submit } = useSubmit(async () => {
+    onCreated(await post<User>('/api/v1/users', { email: email.trim(), password, role }));
+  });
   return (
     <Modal title="Новый пользователь" onClose={onClose}>
       <form className="stack" onSubmit={submit}>
