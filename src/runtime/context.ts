@@ -35,6 +35,11 @@ export type AppContext = {
   processors: InboxProcessors;
   /** The one per-account gate all MoySklad traffic of this process passes (state in the database). */
   gate: RequestGate;
+  /**
+   * Lets a module finish its in-process work at close: run once after intake went quiet (before
+   * the queue stops) and once more after the queue's jobs finished (before the database closes).
+   */
+  beforeClose(fn: () => Promise<void>): void;
   close(): Promise<void>;
 };
 
@@ -54,6 +59,7 @@ export async function createContext(config: Config, log: Logger, opts: { mainten
     const inbox = new InboxRepository(db);
     const processors = new InboxProcessors();
     const intake = new Intake(db, inbox, queue, processors, log.child({ module: 'intake' }));
+    const closing: Array<() => Promise<void>> = [];
     return {
       config,
       log,
@@ -76,9 +82,15 @@ export async function createContext(config: Config, log: Logger, opts: { mainten
         log: log.child({ module: 'rate-gate' }),
         ...(database.kind === 'pglite' && { store: new MemoryRateGateStore() }),
       }),
+      beforeClose: (fn) => closing.push(fn),
       async close() {
         await intake.idle();
+        const finish = async () => {
+          for (const fn of closing) await fn().catch((err: unknown) => log.warn({ err }, 'a module failed to finish at close'));
+        };
+        await finish();
         await queue.stop();
+        await finish();
         await database.close();
       },
     };

@@ -7,6 +7,7 @@ import { tables, type Db, type DbOrTx } from '../../db/index.ts';
 import { applyEvent, type CallSession } from '../call-session/index.ts';
 import type { UisCallEvent } from '../../uis/index.ts';
 import { readPushed, type PushedState } from './pushed-state.ts';
+import { SessionHints } from './session-hints.ts';
 
 const LEASE_MS = 60_000;
 
@@ -22,17 +23,49 @@ export interface Claimed {
   reconciledVersion: number;
 }
 
-export class CallStore {
-  constructor(private readonly db: Db) {}
+export interface AppliedEvent {
+  /** The derived session changed (MoySklad may be behind now). */
+  changed: boolean;
+  /** A new event was stored (remember it after commit). */
+  wrote: boolean;
+  version: number;
+  finished: boolean;
+  state: CallSession;
+}
 
-  /** Merges one event into its session (row locked); `changed` = the derived session changed. */
-  async applyEvent(
-    tx: DbOrTx,
-    ids: { accountId: string; integrationId: string },
-    event: UisCallEvent,
-  ): Promise<{ changed: boolean; version: number; finished: boolean }> {
+export interface ClaimOptions {
+  /** Read the session from the database even when this process has a hint (queued jobs: the hint may lag). */
+  fresh?: boolean;
+}
+
+export class CallStore {
+  protected readonly hints = new SessionHints();
+
+  constructor(protected readonly db: Db) {}
+
+  /**
+   * Merges one event into its session. With a hint of the committed state (the usual case: this
+   * process wrote the call's previous event) that is one guarded update and no read; a duplicate
+   * costs no statement at all. Without one, or when the guard finds the hint stale, the row is
+   * read under lock. The caller passes `remember(result)` to `rememberAfterCommit`.
+   */
+  async applyEvent(tx: DbOrTx, ids: { accountId: string; integrationId: string }, event: UisCallEvent): Promise<AppliedEvent> {
     const t = tables.callSessions;
     const where = and(eq(t.integrationId, ids.integrationId), eq(t.callSessionId, event.callSessionId));
+    const hint = this.hints.get(ids.integrationId, event.callSessionId);
+    if (hint && hint.accountId === ids.accountId) {
+      const r = applyEvent(hint.state, event);
+      // A duplicate of the hint is a duplicate of any newer state too (events are only ever added).
+      if (!r.recorded) return { changed: false, wrote: false, version: hint.version, finished: hint.state.finished, state: hint.state };
+      const version = r.changed ? hint.version + 1 : hint.version;
+      // Every write adds exactly one event, so (version, event count) identifies the state the hint saw.
+      const updated = await tx
+        .update(t)
+        .set({ state: r.state, version, finished: r.state.finished, updatedAt: new Date() })
+        .where(and(where, eq(t.version, hint.version), sql`jsonb_array_length(${t.state}->'events') = ${hint.state.events.length}`))
+        .returning({ version: t.version });
+      if (updated[0]) return { changed: r.changed, wrote: true, version, finished: r.state.finished, state: r.state };
+    }
     const lockCurrent = async () => (await tx.select({ state: t.state, version: t.version }).from(t).where(where).for('update'))[0];
     let current = await lockCurrent();
     if (!current) {
@@ -42,19 +75,25 @@ export class CallStore {
         .values({ ...ids, callSessionId: event.callSessionId, state: first.state, finished: first.state.finished })
         .onConflictDoNothing()
         .returning({ version: t.version });
-      if (inserted[0]) return { changed: true, version: inserted[0].version, finished: first.state.finished };
+      if (inserted[0]) return { changed: true, wrote: true, version: inserted[0].version, finished: first.state.finished, state: first.state };
       current = await lockCurrent(); // a concurrent first event won the insert
       if (!current) throw new Error('call session vanished while applying an event');
     }
-    const r = applyEvent(current.state as CallSession, event);
-    if (!r.recorded) return { changed: false, version: current.version, finished: (current.state as CallSession).finished };
+    const state = current.state as CallSession;
+    const r = applyEvent(state, event);
+    if (!r.recorded) return { changed: false, wrote: false, version: current.version, finished: state.finished, state };
     const version = r.changed ? current.version + 1 : current.version;
     await tx.update(t).set({ state: r.state, version, finished: r.state.finished, updatedAt: new Date() }).where(where);
-    return { changed: r.changed, version, finished: r.state.finished };
+    return { changed: r.changed, wrote: true, version, finished: r.state.finished, state: r.state };
+  }
+
+  /** Records a committed session write as this process's hint (call once its transaction committed). */
+  remember(ids: { accountId: string; integrationId: string }, applied: AppliedEvent): void {
+    this.hints.remember(ids.integrationId, { accountId: ids.accountId, state: applied.state, version: applied.version });
   }
 
   /** Takes the call's lease; undefined when another reconciler holds it or there is no session. */
-  async claim(integrationId: string, callSessionId: string): Promise<Claimed | undefined> {
+  async claim(integrationId: string, callSessionId: string, _opts: ClaimOptions = {}): Promise<Claimed | undefined> {
     const token = randomUUID();
     const until = new Date(Date.now() + LEASE_MS);
     const rows = await rowsOf<{
@@ -132,6 +171,9 @@ export class CallStore {
 
   /** Stored before sending: the sequence numbers handed out, and "a create is in flight". */
   async beforeSend(integrationId: string, c: Claimed, next: { lastSequence: number; createPending: boolean }): Promise<void> {
+    // Nothing to hand out or mark (an update without card events): an unknown outcome is handled
+    // by the reconciler marking the state uncertain after the fact.
+    if (next.lastSequence === c.lastSequence && next.createPending === c.createPending) return;
     const rows = await this.db
       .update(tables.callPushes)
       .set({ lastSequence: next.lastSequence, createPending: next.createPending, updatedAt: new Date() })
@@ -206,7 +248,7 @@ export class CallStore {
 }
 
 /** Raw SQL rows; both drivers (node-postgres, PGlite) answer with `{ rows }`. */
-async function rowsOf<T>(db: Db, query: SQL): Promise<T[]> {
+export async function rowsOf<T>(db: Db, query: SQL): Promise<T[]> {
   const res = (await db.execute(query)) as unknown as { rows: T[] };
   return res.rows;
 }

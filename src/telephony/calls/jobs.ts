@@ -27,7 +27,8 @@ export function reconcileCallJob(deps: { reconciler: CallReconciler }) {
     // MoySklad outages can be long; back off up to 5 min and keep trying for days, never drop.
     queue: { policy: 'stately', retryLimit: 2000, retryDelay: 1, retryBackoff: true, retryDelayMax: 300, expireInSeconds: 120 },
     handler: async ({ integrationId, callSessionId }) => {
-      const out = await deps.reconciler.reconcile(integrationId, callSessionId);
+      // Fresh: a queued job may run long after the event, in any process.
+      const out = await deps.reconciler.reconcile(integrationId, callSessionId, { fresh: true });
       if (out.kind === 'busy') throw new RescheduleError(new Date(Date.now() + 2000));
       if (out.kind === 'retry') throw new RescheduleError(out.at, { cause: out.error });
       return out;

@@ -8,6 +8,7 @@ import type { IntegrationRow, IntegrationsRepository } from '../../integrations/
 import type { FetchLike, RequestGate } from '../../moysklad/index.ts';
 import type { JobDefinition, JobQueue } from '../../queue/index.ts';
 import { CallStore } from './call-store.ts';
+import { ExclusiveCallStore } from './exclusive-call-store.ts';
 import type { ExtensionMap } from './extension-map.ts';
 import { IntegrationAccessCache } from './integration-access.ts';
 import { RECONCILE_CALL_JOB, reconcileCallJob, reconcileKey, replayParked, resumeCallsJob, sweepCallsJob, watchParked } from './jobs.ts';
@@ -26,6 +27,11 @@ export interface CallPipelineDeps {
   fetch?: FetchLike;
   /** Reconcile in-process right after intake (pop-up fast path); default true. */
   fastPath?: boolean;
+  /**
+   * Only this process writes the database (embedded PGlite): call leases and pushed state are kept
+   * in memory and written in batches (ExclusiveCallStore). Never with several workers.
+   */
+  exclusive?: boolean;
 }
 
 export interface CallPipeline {
@@ -35,13 +41,15 @@ export interface CallPipeline {
   jobs: JobDefinition[];
   /** For IntegrationsService.onActivated: replay what waited for the integration. */
   onIntegrationActivated(row: IntegrationRow): Promise<void>;
-  /** Resolves when no in-process reconcile is running (tests, graceful stop). */
+  /** Resolves when no in-process reconcile is running and what they learned is written (tests, graceful stop). */
   idle(): Promise<void>;
 }
 
 export function createCallPipeline(deps: CallPipelineDeps): CallPipeline {
   const log = deps.log.child({ module: 'telephony.calls' });
-  const store = new CallStore(deps.db);
+  const store = deps.exclusive
+    ? new ExclusiveCallStore(deps.db, (err) => log.warn({ err }, 'writing call push state failed; retrying'))
+    : new CallStore(deps.db);
   const access = new IntegrationAccessCache({
     integrations: deps.integrations,
     credentials: deps.credentials,
@@ -114,6 +122,7 @@ export function createCallPipeline(deps: CallPipelineDeps): CallPipeline {
     },
     async idle() {
       while (running.size) await Promise.allSettled([...running]);
+      if (store instanceof ExclusiveCallStore) await store.flush();
     },
   };
 }

@@ -36,15 +36,25 @@ export function uisCallsProcessor(deps: UisCallsProcessorDeps): InboxProcessor {
       if (!parsed.ok) return { status: 'unparseable', reason: parsed.reason };
       const ids = { accountId: item.accountId, integrationId: item.integrationId };
       const r = await deps.store.applyEvent(tx, ids, parsed.event);
-      if (!r.changed) return { status: 'processed' };
+      if (!r.wrote) return { status: 'processed' };
+      const remember = () => deps.store.remember(ids, r);
+      if (!r.changed) return { status: 'processed', afterCommit: remember };
       const callSessionId = parsed.event.callSessionId;
       // Rules act on what a call came to (outcome, talk time, recordings): nothing to evaluate before it ends.
       if (r.finished) await scheduleRulesEvaluation(tx, queue, { ...ids, channel: 'call', ref: callSessionId });
       const integrationId = item.integrationId;
       const kick = deps.kick;
-      if (kick) return { status: 'processed', afterCommit: () => kick(integrationId, callSessionId) };
+      if (kick) {
+        return {
+          status: 'processed',
+          afterCommit: () => {
+            remember();
+            kick(integrationId, callSessionId);
+          },
+        };
+      }
       await queue.send(RECONCILE_CALL_JOB, { integrationId, callSessionId }, { singletonKey: reconcileKey(integrationId, callSessionId) }, tx);
-      return { status: 'processed' };
+      return { status: 'processed', afterCommit: remember };
     },
   };
 }

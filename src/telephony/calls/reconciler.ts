@@ -15,7 +15,7 @@ import {
 import { desiredCall } from './desired.ts';
 import type { ExtensionMap } from './extension-map.ts';
 import { CREDENTIALS_REJECTED, type IntegrationAccessCache } from './integration-access.ts';
-import { LeaseLostError, type CallStore, type Claimed } from './call-store.ts';
+import { LeaseLostError, type CallStore, type ClaimOptions, type Claimed } from './call-store.ts';
 import { numberEvents, planStep } from './plan.ts';
 import type { PushedState } from './pushed-state.ts';
 
@@ -56,9 +56,9 @@ function adopt(pushed: PushedState, call: PhoneCall): PushedState {
 export class CallReconciler {
   constructor(private readonly deps: ReconcilerDeps) {}
 
-  async reconcile(integrationId: string, callSessionId: string): Promise<ReconcileOutcome> {
+  async reconcile(integrationId: string, callSessionId: string, opts: ClaimOptions = {}): Promise<ReconcileOutcome> {
     const { store } = this.deps;
-    const c = await store.claim(integrationId, callSessionId);
+    const c = await store.claim(integrationId, callSessionId, opts);
     if (!c) return { kind: 'busy' };
     let requests = 0;
     try {
@@ -107,7 +107,8 @@ export class CallReconciler {
           await store.afterSend(integrationId, c, { msCallId: call.id, createPending: false, pushed: next.after });
         } else {
           const events = numberEvents(next.events, c.lastSequence);
-          if (events.length) await store.beforeSend(integrationId, c, { lastSequence: c.lastSequence + events.length, createPending: false });
+          // Sequence numbers handed out (and, where the store keeps state in memory, "an update is in flight").
+          await store.beforeSend(integrationId, c, { lastSequence: c.lastSequence + events.length, createPending: false });
           try {
             await client.updateCall(c.msCallId!, { ...next.patch, ...(events.length ? { events } : {}) }, { lane: events.length ? 'live' : 'log' });
           } catch (err) {

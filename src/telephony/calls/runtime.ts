@@ -26,8 +26,10 @@ export function callPipelineFor(ctx: AppContext): CallPipeline {
       phoneApiUrl: ctx.config.apis.moyskladPhone,
       gate: ctx.gate,
       extensions,
+      exclusive: ctx.database.kind === 'pglite',
     });
     ctx.integrations.onActivated((row) => p!.onIntegrationActivated(row));
+    ctx.beforeClose(() => p!.idle());
     pipelines.set(ctx, p);
   }
   return p;
