@@ -200,11 +200,11 @@ async function appChild(): Promise<never> {
     let busy = 0;
     let statements = 0;
     const kinds = new Map<string, number>();
-    process.once('SIGTERM', () =>
-      process.stderr.write(
-        [...kinds].sort((x, y) => y[1] - x[1]).slice(0, 25).map(([k, n]) => `db: top ${n} ${k}`).join('\n') + '\n',
-      ),
-    );
+    const rowsBy = new Map<string, number>();
+    const msBy = new Map<string, number>();
+    const top = (m: Map<string, number>, label: string) =>
+      [...m].sort((x, y) => y[1] - x[1]).slice(0, 25).map(([k, n]) => `db: ${label} ${Math.round(n)} ${k}`).join('\n') + '\n';
+    process.once('SIGTERM', () => process.stderr.write(top(kinds, 'top') + top(rowsBy, 'rows') + top(msBy, 'ms')));
     for (const m of ['query', 'exec']) {
       const original = pg[m]!.bind(pg);
       pg[m] = async (...a: unknown[]) => {
@@ -213,9 +213,13 @@ async function appChild(): Promise<never> {
         const kind = String(a[0]).replace(/\s+/g, ' ').trim().slice(0, 90);
         kinds.set(kind, (kinds.get(kind) ?? 0) + 1);
         try {
-          return await original(...a);
+          const res = (await original(...a)) as { rows?: unknown[] } | Array<{ rows?: unknown[] }>;
+          const n = Array.isArray(res) ? res.reduce((x, r) => x + (r.rows?.length ?? 0), 0) : (res?.rows?.length ?? 0);
+          rowsBy.set(kind, (rowsBy.get(kind) ?? 0) + n);
+          return res;
         } finally {
           const ms = performance.now() - t;
+          msBy.set(kind, (msBy.get(kind) ?? 0) + ms);
           busy += ms;
           if (ms > 300) process.stderr.write(`db: slow ${Math.round(ms)} ms: ${String(a[0]).replace(/\s+/g, ' ').slice(0, 160)}\n`);
         }

@@ -20,8 +20,22 @@ const UNKNOWN_SECRET_CACHE_MS = 1_000;
 
 export class IntegrationsRepository {
   private readonly bySecret = new Map<string, { row: IntegrationRow | undefined; until: number }>();
+  private readonly changeListeners: Array<(integrationId: string) => void> = [];
 
   constructor(private readonly db: Db) {}
+
+  /**
+   * Called when this process changes or deletes an integration through this repository, or says it
+   * changed one directly (`changed`): in-process caches of integration rows forget it.
+   */
+  onChange(listener: (integrationId: string) => void): void {
+    this.changeListeners.push(listener);
+  }
+
+  changed(id: string): void {
+    this.forgetSecretOf(id);
+    for (const l of this.changeListeners) l(id);
+  }
 
   async create(
     accountId: string,
@@ -61,12 +75,15 @@ export class IntegrationsRepository {
       .set({ ...patch, updatedAt: new Date() })
       .where(and(eq(tables.integrations.accountId, accountId), eq(tables.integrations.id, id)))
       .returning();
+    this.changed(id);
     return row;
   }
 
   async rotateSecret(accountId: string, id: string): Promise<IntegrationRow | undefined> {
     this.forgetSecretOf(id);
-    return this.updateRaw(accountId, id, { hookSecret: newHookSecret() });
+    const row = await this.updateRaw(accountId, id, { hookSecret: newHookSecret() });
+    this.changed(id);
+    return row;
   }
 
   async delete(accountId: string, id: string): Promise<boolean> {
@@ -75,6 +92,7 @@ export class IntegrationsRepository {
       .delete(tables.integrations)
       .where(and(eq(tables.integrations.accountId, accountId), eq(tables.integrations.id, id)))
       .returning({ id: tables.integrations.id });
+    this.changed(id);
     return rows.length > 0;
   }
 

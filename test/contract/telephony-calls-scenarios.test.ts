@@ -18,7 +18,9 @@ describe('call scenarios (PGlite)', () => {
     (await w.sim.play(kind, { ringS: 40, talkS: 60, recordingDelayS: 1, ...o })).truth as CallTruth;
 
   test('ring group: SHOW for everyone ringing, STARTTIME for the one who answered, HIDE for the others', async () => {
-    const t = await play('ring_group', { employees: [1001, 1002, 1003] });
+    // Ring and talk long enough (0.5 s, 1 s here) that each step is pushed before the next is seen on a
+    // loaded machine; otherwise the cards rightly coalesce (no HIDE for a card the hang-up hides anyway).
+    const t = await play('ring_group', { employees: [1001, 1002, 1003], ringS: 250, talkS: 500 });
     const [c] = await settled(w, t);
     const answered = t.answeredBy[0]!;
     assert.equal(c!.extension, extOf(answered));

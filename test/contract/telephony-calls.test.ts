@@ -33,7 +33,7 @@ for (const kind of ['pglite', 'postgres'] as const) {
       assert.deepEqual(c.recordUrl, t.recordings.map((r) => r.url));
       assert.ok(c.duration !== undefined && Math.abs(c.duration - t.totalDurationS * 1000) <= 1500, `duration ${c.duration} vs ${t.totalDurationS}s`);
       assert.match(c.comment ?? '', /Входящий звонок — принят/);
-      assert.match(c.comment ?? '', /Ожидание ответа: \d+ с/);
+      assert.match(c.comment ?? '', /Ожидание ответа: (\d+ мин )?\d+ с/);
       assert.match(c.comment ?? '', new RegExp(`Виртуальный номер: \\${normalizePhone(t.virtualPhoneNumber)}`));
       // extension was not set before the answer (PUT could not have changed it afterwards)
       const create = c.writes[0]!;

@@ -36,10 +36,21 @@ function view(row: typeof tables.credentials.$inferSelect): CredentialView {
 }
 
 export class CredentialsRepository {
+  private readonly changeListeners: Array<(credentialId: string) => void> = [];
+
   constructor(
     private readonly db: Db,
     private readonly mk: MasterKey,
   ) {}
+
+  /** Called after this process changed or deleted a credential (caches of decrypted keys forget it). */
+  onChange(listener: (credentialId: string) => void): void {
+    this.changeListeners.push(listener);
+  }
+
+  private changed(id: string): void {
+    for (const l of this.changeListeners) l(id);
+  }
 
   async create(
     accountId: string,
@@ -103,6 +114,7 @@ export class CredentialsRepository {
       })
       .where(and(eq(tables.credentials.accountId, accountId), eq(tables.credentials.id, id)))
       .returning();
+    this.changed(id);
     return row && view(row);
   }
 
@@ -111,6 +123,7 @@ export class CredentialsRepository {
       .delete(tables.credentials)
       .where(and(eq(tables.credentials.accountId, accountId), eq(tables.credentials.id, id)))
       .returning({ id: tables.credentials.id });
+    this.changed(id);
     return rows.length > 0;
   }
 

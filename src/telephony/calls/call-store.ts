@@ -28,6 +28,8 @@ export interface AppliedEvent {
   changed: boolean;
   /** A new event was stored (remember it after commit). */
   wrote: boolean;
+  /** This event created the session row (nothing was ever pushed for it). */
+  inserted?: boolean;
   version: number;
   finished: boolean;
   state: CallSession;
@@ -75,7 +77,7 @@ export class CallStore {
         .values({ ...ids, callSessionId: event.callSessionId, state: first.state, finished: first.state.finished })
         .onConflictDoNothing()
         .returning({ version: t.version });
-      if (inserted[0]) return { changed: true, wrote: true, version: inserted[0].version, finished: first.state.finished, state: first.state };
+      if (inserted[0]) return { changed: true, wrote: true, inserted: true, version: inserted[0].version, finished: first.state.finished, state: first.state };
       current = await lockCurrent(); // a concurrent first event won the insert
       if (!current) throw new Error('call session vanished while applying an event');
     }

@@ -1,24 +1,30 @@
 // The call store for a database only this process writes (embedded PGlite, `serve`). The lease and
-// the pushed state live in memory, and the database is written once before each send (what must
-// survive a crash: the sequence numbers handed out, "a create or update is in flight") plus one
-// batched statement every FLUSH_MS for everything else (what MoySklad confirmed, the reconciled
-// version). The shared store (PostgreSQL, several workers) spends four statements per step on
-// that, which on PGlite's single connection is what delayed the pop-up cards.
+// the pushed state live in memory and reach the database in one batched statement every FLUSH_MS,
+// so a reconcile pass on the pop-up path runs no statement at all. (The shared store, for
+// PostgreSQL and several workers, spends up to four statements per step on leases and markers, and
+// on PGlite's single connection each of them waits behind whatever transaction is running.)
 //
-// Crash safety is the shared store's: a create marked pending is probed by externalId, an update
-// marked in flight is read back before the next one, and a reconciled version lost with the last
-// batch only makes the sweeper reconcile that call once more (a no-op when nothing is missing).
+// Crash safety without writing before each send: every flushed row carries this process's epoch.
+// State read back from a row written by an earlier process (it may have crashed between a request
+// and its flush) is distrusted: a call never confirmed is probed by externalId before any create,
+// a created call is read back before the next update (recordUrl appends), and the card sequence
+// jumps ahead past anything that process could have handed out. Calls first seen by this process
+// start from a known empty state. A reconciled version lost with the last batch only makes the
+// sweeper reconcile that call once more.
+import { randomUUID } from 'node:crypto';
 import { sql } from 'drizzle-orm';
 import type { Db } from '../../db/index.ts';
 import type { CallSession } from '../call-session/index.ts';
-import { CallStore, LeaseLostError, rowsOf, type ClaimOptions, type Claimed } from './call-store.ts';
-import { readPushed, type PushedState } from './pushed-state.ts';
+import { CallStore, LeaseLostError, rowsOf, type AppliedEvent, type ClaimOptions, type Claimed } from './call-store.ts';
+import { emptyPushed, readPushed, type PushedState } from './pushed-state.ts';
 import { sessionKey } from './session-hints.ts';
 
 const FLUSH_MS = 100;
 /** Reconciled calls untouched this long leave memory (they are read back if anything arrives). */
 const IDLE_EVICT_MS = 5 * 60_000;
 const MAX_ENTRIES = 20_000;
+/** More card events than an earlier process could have sent for one call between two flushes. */
+const SEQUENCE_MARGIN = 1000;
 
 interface PushEntry {
   integrationId: string;
@@ -31,8 +37,6 @@ interface PushEntry {
   parked: boolean;
   lastError: string | null;
   lease: string | null;
-  /** An update was sent and its answer not yet recorded: persisted as `pushed.uncertain`. */
-  inFlight: boolean;
   dirty: boolean;
   touchedAt: number;
 }
@@ -56,9 +60,18 @@ export class ExclusiveCallStore extends CallStore {
   private timer: NodeJS.Timeout | undefined;
   private flushing: Promise<void> = Promise.resolve();
   private lastEvict = Date.now();
+  /** Marks the rows this process wrote (see the header). */
+  private readonly epoch = randomUUID();
 
   constructor(db: Db, private readonly onFlushError: (err: unknown) => void = () => {}) {
     super(db);
+  }
+
+  /** A session this process just created had nothing pushed: its push state starts known and empty. */
+  override remember(ids: { accountId: string; integrationId: string }, applied: AppliedEvent): void {
+    super.remember(ids, applied);
+    const key = sessionKey(ids.integrationId, applied.state.callSessionId);
+    if (applied.inserted && !this.entries.has(key)) this.entries.set(key, this.emptyEntry(ids.integrationId, applied.state.callSessionId));
   }
 
   override async claim(integrationId: string, callSessionId: string, opts: ClaimOptions = {}): Promise<Claimed | undefined> {
@@ -105,10 +118,7 @@ export class ExclusiveCallStore extends CallStore {
     const e = this.held(integrationId, c);
     e.lastSequence = c.lastSequence = next.lastSequence;
     e.createPending = c.createPending = next.createPending;
-    e.inFlight = e.msCallId !== null;
-    e.dirty = true;
-    // Durable before the request leaves; other waiting writes ride along in the same statement.
-    await this.flush();
+    this.changed(e);
   }
 
   override async afterSend(
@@ -121,7 +131,6 @@ export class ExclusiveCallStore extends CallStore {
     e.createPending = c.createPending = next.createPending;
     e.pushed = c.pushed = next.pushed;
     e.lastError = next.lastError ?? null;
-    e.inFlight = false;
     this.changed(e);
   }
 
@@ -188,7 +197,7 @@ export class ExclusiveCallStore extends CallStore {
       call_session_id: e.callSessionId,
       ms_call_id: e.msCallId,
       create_pending: e.createPending,
-      pushed: e.inFlight ? { ...e.pushed, uncertain: true } : e.pushed,
+      pushed: { ...e.pushed, writer: this.epoch },
       last_sequence: e.lastSequence,
       reconciled_version: e.reconciledVersion,
       parked: e.parked,
@@ -246,22 +255,42 @@ export class ExclusiveCallStore extends CallStore {
     return e;
   }
 
-  private entryFrom(integrationId: string, callSessionId: string, row: PushRow): PushEntry {
+  private emptyEntry(integrationId: string, callSessionId: string): PushEntry {
     return {
       integrationId,
       callSessionId,
+      msCallId: null,
+      createPending: false,
+      pushed: emptyPushed(),
+      lastSequence: 0,
+      reconciledVersion: 0,
+      parked: false,
+      lastError: null,
+      lease: null,
+      dirty: false,
+      touchedAt: Date.now(),
+    };
+  }
+
+  private entryFrom(integrationId: string, callSessionId: string, row: PushRow): PushEntry {
+    const { writer, ...pushed } = readPushed(parseJson(row.pushed)) as PushedState & { writer?: string };
+    const e: PushEntry = {
+      ...this.emptyEntry(integrationId, callSessionId),
       msCallId: row.ms_call_id,
       createPending: row.create_pending ?? false,
-      pushed: readPushed(parseJson(row.pushed)),
+      pushed,
       lastSequence: Number(row.last_sequence ?? 0),
       reconciledVersion: Number(row.reconciled_version ?? 0),
       parked: row.parked ?? false,
       lastError: row.last_error,
-      lease: null,
-      inFlight: false,
-      dirty: false,
-      touchedAt: Date.now(),
     };
+    if (writer !== this.epoch) {
+      // Possibly behind what an earlier process sent (see the header): verify before acting.
+      if (e.msCallId) e.pushed = { ...e.pushed, uncertain: true };
+      else e.createPending = true;
+      e.lastSequence += SEQUENCE_MARGIN;
+    }
+    return e;
   }
 
   private async load(integrationId: string, callSessionId: string): Promise<PushRow | undefined> {

@@ -8,8 +8,12 @@ import type { CallSettings } from './desired.ts';
 
 export const CREDENTIALS_REJECTED = 'credentials_rejected';
 
-/** Activation, a rejected key and its fix call `forget`; other setting changes apply within this. */
-const CACHE_MS = 1_000;
+/**
+ * Changes made in this process (integration or credential saved, activation, a rejected key and its
+ * fix) are forgotten at once; changes made by another process (several workers on PostgreSQL)
+ * apply within this.
+ */
+const CACHE_MS = 10_000;
 
 export type IntegrationAccess =
   | { ready: false; why: 'missing' | 'inactive' | 'rejected' | 'no-key'; row?: IntegrationRow; credentialVersion?: number }
@@ -27,7 +31,12 @@ export interface AccessDeps {
 
 export class IntegrationAccessCache {
   private readonly cache = new Map<string, { at: number; value: Promise<IntegrationAccess> }>();
-  constructor(private readonly deps: AccessDeps) {}
+  constructor(private readonly deps: AccessDeps) {
+    deps.integrations.onChange((id) => this.forget(id));
+    deps.credentials.onChange((credentialId) => {
+      for (const [id, e] of this.cache) void e.value.then((a) => a.row?.credentialIds.phoneKey === credentialId && this.forget(id), () => {});
+    });
+  }
 
   get(accountId: string, integrationId: string): Promise<IntegrationAccess> {
     const hit = this.cache.get(integrationId);

@@ -1,0 +1,158 @@
+// The call stores on a real database: the hint-guarded session merge (both databases) and the
+// in-memory store of the embedded database (what a later process trusts of an earlier one's rows).
+import assert from 'node:assert/strict';
+import { after, before, describe, test } from 'node:test';
+import { AccountsRepository } from '../../src/accounts/index.ts';
+import { openDatabase, runMigrations, type Database } from '../../src/db/index.ts';
+import { IntegrationsRepository } from '../../src/integrations/index.ts';
+import { CallStore } from '../../src/telephony/calls/call-store.ts';
+import { ExclusiveCallStore } from '../../src/telephony/calls/exclusive-call-store.ts';
+import type { UisCallEvent } from '../../src/uis/index.ts';
+import { sql } from 'drizzle-orm';
+import { createThrowawayDatabase, postgresSkip } from '../helpers/postgres.ts';
+
+function ev(callSessionId: string, kind: UisCallEvent['kind'], sec: number, extra: Partial<UisCallEvent> = {}): UisCallEvent {
+  return {
+    kind,
+    callSessionId,
+    occurredAt: new Date(Date.UTC(2026, 10, 29, 12, 0, sec)).toISOString(),
+    startedAt: new Date(Date.UTC(2026, 10, 29, 12, 0, 0)).toISOString(),
+    direction: 'in',
+    contactPhoneNumber: '79161234567',
+    employeeIds: [],
+    legIds: [],
+    tagIds: [],
+    tagNames: [],
+    attributes: [],
+    ...extra,
+  };
+}
+
+async function world(database: Database) {
+  await runMigrations(database);
+  const account = await new AccountsRepository(database.db).create('store test');
+  const integration = await new IntegrationsRepository(database.db).create(account.id, {
+    kind: 'moysklad-telephony',
+    name: 'calls',
+    active: true,
+    credentialIds: {},
+    settings: {},
+  });
+  return { accountId: account.id, integrationId: integration.id };
+}
+
+for (const kind of ['pglite', 'postgres'] as const) {
+  describe(`call session merge with hints (${kind})`, { skip: kind === 'postgres' ? await postgresSkip() : false }, () => {
+    let database: Database;
+    let close: () => Promise<void> = async () => {};
+    let ids: { accountId: string; integrationId: string };
+    before(async () => {
+      if (kind === 'pglite') database = await openDatabase({ dataDir: 'memory://' });
+      else {
+        const pg = await createThrowawayDatabase();
+        database = await openDatabase({ databaseUrl: pg.url, dataDir: 'memory://' });
+        close = pg.drop;
+      }
+      ids = await world(database);
+    });
+    after(async () => {
+      await database.close();
+      await close();
+    });
+
+    test('two stores (two processes) merging into one session lose no event, stale hints included', async () => {
+      const a = new CallStore(database.db);
+      const b = new CallStore(database.db);
+      const sid = 'merge-1';
+      const apply = async (store: CallStore, e: UisCallEvent) => {
+        const r = await database.db.transaction((tx) => store.applyEvent(tx, ids, e));
+        if (r.wrote) store.remember(ids, r);
+        return r;
+      };
+      await apply(a, ev(sid, 'call-start', 0));
+      await apply(b, ev(sid, 'ringing', 1, { employee: { id: '1001' } })); // b has no hint: locked read
+      await apply(a, ev(sid, 'ringing', 2, { employee: { id: '1002' } })); // a's hint is stale: guard falls back
+      await apply(b, ev(sid, 'ringing', 3, { employee: { id: '1003' } }));
+      const dup = await apply(a, ev(sid, 'ringing', 3, { employee: { id: '1003' } }));
+      assert.equal(dup.wrote, false, 'a duplicate writes nothing');
+      const last = await apply(a, ev(sid, 'call-end', 9, { isLost: true }));
+      const [row] = ((await database.db.execute(sql`select state from call_sessions where call_session_id = ${sid}`)) as unknown as { rows: Array<{ state: { events: unknown[]; employees: Array<{ employeeId?: string }> } | string }> }).rows;
+      const state = typeof row!.state === 'string' ? JSON.parse(row!.state) : row!.state;
+      assert.equal(state.events.length, 5);
+      assert.deepEqual(state.employees.map((e: { employeeId?: string }) => e.employeeId).sort(), ['1001', '1002', '1003']);
+      assert.equal(last.state.events.length, 5);
+    });
+  });
+}
+
+describe('in-memory call store of the embedded database', () => {
+  let database: Database;
+  let ids: { accountId: string; integrationId: string };
+  before(async () => {
+    database = await openDatabase({ dataDir: 'memory://' });
+    ids = await world(database);
+  });
+  after(async () => database.close());
+
+  const newCall = async (store: ExclusiveCallStore, sid: string) => {
+    const r = await database.db.transaction((tx) => store.applyEvent(tx, ids, ev(sid, 'call-start', 0)));
+    store.remember(ids, r);
+  };
+
+  test('a call first seen here starts known and empty, with no statement on claim', async () => {
+    const store = new ExclusiveCallStore(database.db);
+    await newCall(store, 'fresh-1');
+    const c = await store.claim(ids.integrationId, 'fresh-1');
+    assert.ok(c);
+    assert.equal(c.createPending, false);
+    assert.equal(c.lastSequence, 0);
+    assert.equal(await store.claim(ids.integrationId, 'fresh-1'), undefined, 'one lease at a time');
+    assert.equal(await store.release(ids.integrationId, c), true);
+  });
+
+  test("another process's rows are verified before use: probe before create, read before update, sequence jumps", async () => {
+    const earlier = new ExclusiveCallStore(database.db);
+    await newCall(earlier, 'never-confirmed');
+    await newCall(earlier, 'created');
+    const c1 = await earlier.claim(ids.integrationId, 'never-confirmed');
+    await earlier.beforeSend(ids.integrationId, c1!, { lastSequence: 1, createPending: true });
+    // (the process dies here: the create went out, its answer was never recorded)
+    const c2 = await earlier.claim(ids.integrationId, 'created');
+    await earlier.beforeSend(ids.integrationId, c2!, { lastSequence: 2, createPending: true });
+    await earlier.afterSend(ids.integrationId, c2!, { msCallId: 'ms-1', createPending: false, pushed: { recordUrls: [], cards: { '101': 'ringing' } } });
+    await earlier.flush();
+
+    const later = new ExclusiveCallStore(database.db);
+    const n = await later.claim(ids.integrationId, 'never-confirmed');
+    assert.equal(n!.createPending, true, 'probe by externalId before any create');
+    assert.ok(n!.lastSequence > 1);
+    const m = await later.claim(ids.integrationId, 'created');
+    assert.equal(m!.msCallId, 'ms-1');
+    assert.equal(m!.pushed.uncertain, true, 'read the call back before the next update');
+    assert.ok(m!.lastSequence > 2);
+    assert.deepEqual(m!.pushed.cards, { '101': 'ringing' });
+
+    // Its own rows the same process trusts (after they left memory and came back).
+    const own = new ExclusiveCallStore(database.db);
+    await newCall(own, 'own');
+    const o = await own.claim(ids.integrationId, 'own');
+    await own.afterSend(ids.integrationId, o!, { msCallId: 'ms-2', createPending: false, pushed: { recordUrls: [], cards: {} } });
+    assert.equal(await own.release(ids.integrationId, o!), true);
+    await own.flush();
+    const pushes = await own.pushesOf(ids.integrationId);
+    assert.equal(pushes.find((p) => p.callSessionId === 'own')?.msCallId, 'ms-2');
+  });
+
+  test('release refuses while a newer session version is known, so the pass goes on', async () => {
+    const store = new ExclusiveCallStore(database.db);
+    await newCall(store, 'newer');
+    const c = await store.claim(ids.integrationId, 'newer');
+    const r = await database.db.transaction((tx) => store.applyEvent(tx, ids, ev('newer', 'ringing', 1, { employee: { id: '1001' } })));
+    store.remember(ids, r);
+    assert.equal(r.changed, true);
+    assert.equal(await store.release(ids.integrationId, c!), false);
+    assert.equal(await store.reload(c!, ids.integrationId), true);
+    assert.equal(c!.version, r.version);
+    assert.equal(await store.release(ids.integrationId, c!), true);
+  });
+});
