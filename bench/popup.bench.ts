@@ -193,7 +193,13 @@ async function appChild(): Promise<never> {
     hooks.push(integration.hookUrls.uisNotificationsBase!.replace(config.publicUrl, running.url!));
   }
   process.stdout.write(`HOOKS ${hooks.join(',')}\n`);
-  setInterval(() => process.stdout.write(`RSS ${Math.round(process.memoryUsage().rss / 1024 / 1024)}\n`), 1000).unref();
+  const mb = (n: number) => Math.round(n / 1024 / 1024);
+  setInterval(() => {
+    const m = process.memoryUsage();
+    process.stdout.write(`RSS ${mb(m.rss)}\n`);
+    // The embedded database's WebAssembly memory counts as an ArrayBuffer.
+    if (process.env.POPUP_DB_STATS) process.stderr.write(`mem: rss ${mb(m.rss)} heap ${mb(m.heapUsed)}/${mb(m.heapTotal)} external ${mb(m.external)} arrayBuffers ${mb(m.arrayBuffers)}\n`);
+  }, 1000).unref();
   if (process.env.POPUP_DB_STATS && c.database.kind === 'pglite') {
     // Diagnostics: how busy the embedded database's single connection is, per second.
     const pg = c.database.pglite as unknown as Record<string, (...a: unknown[]) => Promise<unknown>>;

@@ -19,6 +19,8 @@ export type EmployeeDirectory = {
 
 export type UisTarget = { employeeId: number; extension: string | null; phones: string[]; name: string | null };
 
+const DIRECTORY_CHECK_MS = 5_000;
+
 export function createEmployeeDirectoryCache(db: Db, repo: EmployeesRepository) {
   return new GenerationCache<EmployeeDirectory>(
     async (integrationId) => {
@@ -49,8 +51,12 @@ export function createEmployeeDirectoryCache(db: Db, repo: EmployeesRepository) 
         overrides: d.overrides,
       };
     },
+    // Looked up for every card: changes made in this process apply at once (invalidate), another
+    // process's employee sync within this.
+    DIRECTORY_CHECK_MS,
   );
 }
+
 
 const target = (u: UisEmployeeSnap): UisTarget => ({ employeeId: u.employeeId, extension: u.extension ?? null, phones: u.phones, name: u.name ?? null });
 
