@@ -32,8 +32,9 @@ export interface ActivityRow {
   communicationRef: string | null;
 }
 
-export async function recordActivity(db: DbOrTx, e: ActivityEntry): Promise<void> {
-  await db.insert(tables.activityLog).values({
+/** The row an entry becomes (shared by the one-entry insert and batched writers). */
+export function activityValues(e: ActivityEntry): typeof tables.activityLog.$inferInsert {
+  return {
     accountId: e.accountId,
     integrationId: e.integrationId ?? null,
     kind: e.kind,
@@ -41,7 +42,19 @@ export async function recordActivity(db: DbOrTx, e: ActivityEntry): Promise<void
     links: e.links ?? [],
     communicationRef: e.communicationRef ?? null,
     ...(e.at ? { at: e.at } : {}),
-  });
+  };
+}
+
+/**
+ * The insert of several entries as one statement, in the given order (ids ascend with it). Returned
+ * unexecuted so a caller can run it inside a larger statement; `undefined` when there is nothing.
+ */
+export function activityInsert(db: DbOrTx, entries: ActivityEntry[]) {
+  return entries.length ? db.insert(tables.activityLog).values(entries.map(activityValues)) : undefined;
+}
+
+export async function recordActivity(db: DbOrTx, e: ActivityEntry): Promise<void> {
+  await db.insert(tables.activityLog).values(activityValues(e));
 }
 
 /** Newest first; page with `before` = the smallest id seen. */
