@@ -1,10 +1,10 @@
 // Carries out a plan in MoySklad. State-based: every action's outcome is recorded per
-// communication (rule_applications) before the next one starts, so a retry continues where the
-// last attempt stopped and a duplicate job finds nothing left to do. Creates are idempotent
-// (syncId), and "find or create the counterparty" runs under a per-(account, phone) lock.
+// communication (rule_applications) — stored right after each MoySklad write, before the next one
+// starts, and the rest together at the end — so a retry continues where the last attempt stopped
+// and a duplicate job finds nothing left to do. Creates are idempotent (syncId), and "find or
+// create the counterparty" runs under a per-(account, phone) lock.
 import type { Logger } from 'pino';
-import { recordActivity, type ActivityLink } from '../activity/index.ts';
-import type { Db } from '../db/index.ts';
+import type { ActivityLink } from '../activity/index.ts';
 import {
   idFromHref,
   isRetryable,
@@ -23,8 +23,9 @@ import { counterpartySyncId, orderSyncId } from './ids.ts';
 import { linkTo } from './links.ts';
 import type { Plan, PlannedField } from './plan.ts';
 import type { CounterpartyAction, EmployeeSource, RuleSet } from './schema.ts';
-import type { RulesStore } from './store.ts';
+import type { OpenTask, RulesStore } from './store.ts';
 import { displayPhone, renderTemplate, templateVars } from './template.ts';
+import type { EvaluationWrites } from './writes.ts';
 
 /** Another evaluation holds this number's lock: run again in a moment. */
 export class PhoneLockedError extends Error {
@@ -34,13 +35,18 @@ export class PhoneLockedError extends Error {
 }
 
 export interface ExecuteDeps {
-  db: Db;
   store: RulesStore;
+  /** The ledger as read and the writes still to be stored (this communication's). */
+  writes: EvaluationWrites;
   log: Logger;
   /** undefined: the integration has no JSON API credential. */
   client: JsonApiClient | undefined;
   employees: EmployeeResolver;
   lane?: GateLane;
+  /** The counterparty this number is linked to, when the evaluation already read it. */
+  knownCounterpartyId?: string;
+  /** The number's open auto-close tasks, when the evaluation already read them. */
+  openTasks?: OpenTask[];
 }
 
 export interface ExecuteResult {
@@ -66,27 +72,27 @@ const toCp = (c: Counterparty): Cp => ({
 
 const FINAL_STATES = new Set(['Successful', 'Unsuccessful']);
 
-export async function executePlan(deps: ExecuteDeps, ids: Ids, c: Communication, plan: Plan, rs: RuleSet): Promise<ExecuteResult> {
+export async function executePlan(deps: ExecuteDeps, c: Communication, plan: Plan, rs: RuleSet): Promise<ExecuteResult> {
   const out: ExecuteResult = { closedTasks: [], fieldsWritten: [], failures: [] };
+  const w = deps.writes;
+  const ids = w.ids;
   const key = keyOf(c);
   const pk = c.contactPhone ? phoneKey(c.contactPhone) : null;
   const client = deps.client;
   const lane = deps.lane ?? 'log';
   const tz = rs.settings.workingHours.timeZone;
-  const activity = (kind: string, message: string, links: ActivityLink[] = []) =>
-    recordActivity(deps.db, { accountId: ids.accountId, integrationId: ids.integrationId, kind, message, links, communicationRef: key });
-  const applied = await deps.store.applied(ids.integrationId, key);
-  const mark = (action: string, status: 'done' | 'skipped' | 'failed', result: Record<string, unknown> = {}) => {
-    applied.set(action, { status, result });
-    return deps.store.markApplied(ids.accountId, ids.integrationId, key, action, { status, result });
-  };
+  // Marks and log lines are collected; `stored()` writes them (one statement) after a MoySklad write.
+  const activity = (kind: string, message: string, links: ActivityLink[] = []) => w.activity(kind, message, links);
+  const applied = w.applied;
+  const mark = (action: string, status: 'done' | 'skipped' | 'failed', result: Record<string, unknown> = {}) => w.mark(action, status, result);
+  const stored = () => w.flush();
   const wantsAny = plan.counterparty || plan.order || plan.task || plan.closesTasks;
   if (!wantsAny || !pk) return out;
 
   if (!client) {
     if (!applied.has('no-json-api')) {
-      await mark('no-json-api', 'skipped');
-      await activity('rules.no_credentials', `Правила не выполнены для ${displayPhone(c.contactPhone)}: в интеграции не выбраны учётные данные JSON API МойСклад`);
+      mark('no-json-api', 'skipped');
+      activity('rules.no_credentials', `Правила не выполнены для ${displayPhone(c.contactPhone)}: в интеграции не выбраны учётные данные JSON API МойСклад`);
     }
     return out;
   }
@@ -99,8 +105,8 @@ export async function executePlan(deps: ExecuteDeps, ids: Ids, c: Communication,
       if (err instanceof PhoneLockedError || !(err instanceof MoyskladError) || isRetryable(err)) throw err;
       deps.log.warn({ err, action, comm: key }, 'rule action refused by MoySklad');
       out.failures.push(action);
-      await mark(action, 'failed', { error: err.message.slice(0, 500) });
-      await activity(`${action.split(':')[0]}.failed`, `${what}: МойСклад отказал — ${err.message.slice(0, 300)}`);
+      mark(action, 'failed', { error: err.message.slice(0, 500) });
+      activity(`${action.split(':')[0]}.failed`, `${what}: МойСклад отказал — ${err.message.slice(0, 300)}`);
     }
   };
 
@@ -114,18 +120,19 @@ export async function executePlan(deps: ExecuteDeps, ids: Ids, c: Communication,
     await guarded('counterparty', 'Контрагент не найден и не создан', async () => {
       const create = plan.counterparty?.action.mode === 'find_or_create' ? plan.counterparty.action : undefined;
       const r = await findOrCreateCounterparty(deps, ids, c, pk, create, lane);
-      if (!r) {
-        await mark('counterparty', 'skipped', { reason: 'not_found' });
-        return;
+      if (!r.cp) mark('counterparty', 'skipped', { reason: 'not_found' });
+      else {
+        cp = r.cp;
+        out.counterpartyCreated = r.created;
+        mark('counterparty', 'done', { ...r.cp, created: r.created, attributes: undefined });
+        if (r.created) {
+          activity('counterparty.created', `Создан контрагент «${r.cp.name}» для номера ${displayPhone(c.contactPhone)} (правило «${ruleName(rs, plan.counterparty?.ruleId)}»)`, [
+            linkTo('counterparty', r.cp.id, r.cp.name, r.cp),
+          ]);
+        }
       }
-      cp = r.cp;
-      out.counterpartyCreated = r.created;
-      await mark('counterparty', 'done', { ...r.cp, created: r.created, attributes: undefined });
-      if (r.created) {
-        await activity('counterparty.created', `Создан контрагент «${r.cp.name}» для номера ${displayPhone(c.contactPhone)} (правило «${ruleName(rs, plan.counterparty?.ruleId)}»)`, [
-          linkTo('counterparty', r.cp.id, r.cp.name, r.cp),
-        ]);
-      }
+      // The lock goes with the mark; a held lock is not kept waiting for the rest of the plan.
+      if (r.locked) await stored();
     });
   }
   if (cp) out.counterpartyId = cp.id;
@@ -138,13 +145,14 @@ export async function executePlan(deps: ExecuteDeps, ids: Ids, c: Communication,
       const current = target.attributes ? target : toCp(await client.getById('counterparty', target.id, { lane }));
       const { writes, written, kept } = await fieldWrites(client, 'counterparty', current.attributes, cpFields, rs, lane);
       if (writes.length) await client.update('counterparty', target.id, { attributes: writes }, { lane });
-      await mark('fields:counterparty', 'done', { written, kept });
+      mark('fields:counterparty', 'done', { written, kept });
       out.fieldsWritten.push(...written);
       if (written.length) {
-        await activity('fields.written', `Контрагент «${target.name}»: заполнены доп. поля ${written.join(', ')}${kept.length ? `; не перезаписаны ${kept.join(', ')}` : ''}`, [
+        activity('fields.written', `Контрагент «${target.name}»: заполнены доп. поля ${written.join(', ')}${kept.length ? `; не перезаписаны ${kept.join(', ')}` : ''}`, [
           linkTo('counterparty', target.id, target.name, target),
         ]);
       }
+      if (writes.length) await stored();
     });
   }
 
@@ -181,8 +189,8 @@ export async function executePlan(deps: ExecuteDeps, ids: Ids, c: Communication,
         const byId = new Map((await getStates()).map((s) => [s.id, s]));
         const open = page.rows.find((o) => !o.state || !FINAL_STATES.has(String(byId.get(idFromHref(o.state.meta.href))?.stateType ?? 'Regular')));
         if (open) {
-          await mark('order', 'skipped', { reason: 'open_order', orderId: open.id });
-          await activity('order.skipped', `Заказ не создан: у контрагента «${target.name}» уже есть открытый заказ №${open.name}`, [
+          mark('order', 'skipped', { reason: 'open_order', orderId: open.id });
+          activity('order.skipped', `Заказ не создан: у контрагента «${target.name}» уже есть открытый заказ №${open.name}`, [
             linkTo('customerorder', open.id, `Заказ №${open.name}`, open.meta),
           ]);
           return;
@@ -212,9 +220,10 @@ export async function executePlan(deps: ExecuteDeps, ids: Ids, c: Communication,
       };
       const order = await client.create('customerorder', body, { lane, syncId: orderSyncId(ids.integrationId, key) });
       out.orderId = order.id;
-      await mark('order', 'done', { id: order.id, name: order.name, stateId: stateId ?? null });
+      mark('order', 'done', { id: order.id, name: order.name, stateId: stateId ?? null });
+      await stored();
       const stateName = stateId ? ((await getStates()).find((s) => s.id === stateId)?.name ?? '') : '';
-      await activity(
+      activity(
         'order.created',
         `Создан заказ №${order.name} для «${target.name}»${stateName ? ` в статусе «${stateName}»` : ''}${written.length ? `, доп. поля: ${written.join(', ')}` : ''} (правило «${ruleName(rs, plan.order!.ruleId)}»)`,
         [linkTo('customerorder', order.id, `Заказ №${order.name}`, order.meta), linkTo('counterparty', target.id, target.name, target)],
@@ -229,8 +238,8 @@ export async function executePlan(deps: ExecuteDeps, ids: Ids, c: Communication,
     await guarded('task', 'Задача не создана', async () => {
       const assignee = await employeeFrom(a.assignee, a.defaultAssigneeId);
       if (!assignee) {
-        await mark('task', 'failed', { reason: 'no_assignee' });
-        await activity('task.failed', `Задача не создана для ${displayPhone(c.contactPhone)}: не удалось определить ответственного (укажите сотрудника по умолчанию в правиле «${ruleName(rs, plan.task!.ruleId)}»)`);
+        mark('task', 'failed', { reason: 'no_assignee' });
+        activity('task.failed', `Задача не создана для ${displayPhone(c.contactPhone)}: не удалось определить ответственного (укажите сотрудника по умолчанию в правиле «${ruleName(rs, plan.task!.ruleId)}»)`);
         return;
       }
       const task = await client.createTask(
@@ -243,18 +252,21 @@ export async function executePlan(deps: ExecuteDeps, ids: Ids, c: Communication,
         { lane },
       );
       out.taskId = task.id;
-      await mark('task', 'done', { id: task.id, assignee });
-      await deps.store.addTask(deps.db, { ...ids, phoneKey: pk, msTaskId: task.id, commKey: key, occurredAt: c.startedAt, autoClose: a.autoClose });
-      await activity('task.created', `Создана задача по ${displayPhone(c.contactPhone)}: ${summaryLine(c)}; срок ${formatLocal(dueAt, tz)}`, [
+      mark('task', 'done', { id: task.id, assignee });
+      w.addTask({ phoneKey: pk, msTaskId: task.id, occurredAt: c.startedAt, autoClose: a.autoClose });
+      activity('task.created', `Создана задача по ${displayPhone(c.contactPhone)}: ${summaryLine(c)}; срок ${formatLocal(dueAt, tz)}`, [
         linkTo('task', task.id, 'Задача', task.meta),
         ...(cp ? [linkTo('counterparty', cp.id, cp.name, cp)] : []),
       ]);
+      // Tasks have no syncId: the mark must be stored before anything else can fail.
+      await stored();
     });
   }
 
   // ---- the client was reached: close earlier auto-tasks ------------------------------------
+  // Closing twice is harmless (done: true again), so the local records wait for the final write.
   if (plan.closesTasks) {
-    for (const t of await deps.store.openTasks(ids.accountId, pk, c.startedAt)) {
+    for (const t of deps.openTasks ?? (await deps.store.openTasks(ids.accountId, pk, c.startedAt))) {
       try {
         await client.updateTask(t.msTaskId, { done: true }, { lane });
       } catch (err) {
@@ -262,12 +274,12 @@ export async function executePlan(deps: ExecuteDeps, ids: Ids, c: Communication,
         if (!(err instanceof NotFoundError) && (!(err instanceof MoyskladError) || isRetryable(err))) throw err;
         if (!(err instanceof NotFoundError)) {
           out.failures.push('task-close');
-          await activity('task.close_failed', `Не удалось закрыть задачу по ${displayPhone(c.contactPhone)}: ${(err as Error).message.slice(0, 300)}`, [linkTo('task', t.msTaskId, 'Задача')]);
+          activity('task.close_failed', `Не удалось закрыть задачу по ${displayPhone(c.contactPhone)}: ${(err as Error).message.slice(0, 300)}`, [linkTo('task', t.msTaskId, 'Задача')]);
         }
       }
-      await deps.store.closeTask(t.id, key);
+      w.closeTask(t.id);
       out.closedTasks.push(t.msTaskId);
-      await activity(
+      activity(
         'task.closed',
         `Задача закрыта автоматически: ${c.direction === 'in' ? 'клиент дозвонился' : 'клиенту перезвонили'} (${summaryLine(c)}, ${formatLocal(c.startedAt, tz)})`,
         [linkTo('task', t.msTaskId, 'Задача')],
@@ -295,6 +307,11 @@ async function lastRangEmployee(deps: ExecuteDeps, c: Communication): Promise<st
   return undefined;
 }
 
+/**
+ * The counterparty for this number, found or (with `create`) created. A number already linked to a
+ * counterparty that still exists needs no lock (nothing is created); otherwise the per-(account,
+ * phone) lock is taken and its release is left to the caller's next write (`locked`).
+ */
 async function findOrCreateCounterparty(
   deps: ExecuteDeps,
   ids: Ids,
@@ -302,8 +319,15 @@ async function findOrCreateCounterparty(
   pk: string,
   create: CounterpartyAction | undefined,
   lane: GateLane,
-): Promise<{ cp: Cp; created: boolean } | undefined> {
+): Promise<{ cp: Cp | undefined; created: boolean; locked: boolean }> {
   const client = deps.client!;
+  if (deps.knownCounterpartyId) {
+    try {
+      return { cp: toCp(await client.getById('counterparty', deps.knownCounterpartyId, { lane })), created: false, locked: false };
+    } catch (err) {
+      if (!(err instanceof NotFoundError)) throw err;
+    }
+  }
   const lock = await deps.store.lockPhone(ids.accountId, pk);
   if (!lock) throw new PhoneLockedError(new Date(Date.now() + 1000));
   let found: Cp | undefined;
@@ -344,8 +368,8 @@ async function findOrCreateCounterparty(
     await deps.store.unlockPhone(ids.accountId, pk, lock.token);
     throw err;
   }
-  await deps.store.unlockPhone(ids.accountId, pk, lock.token, found ? { msCounterpartyId: found.id, ...(created ? { createdByUs: true } : {}) } : undefined);
-  return found ? { cp: found, created } : undefined;
+  deps.writes.releaseLock({ phoneKey: pk, token: lock.token, ...(found ? { set: { msCounterpartyId: found.id, ...(created ? { createdByUs: true } : {}) } } : {}) });
+  return { cp: found, created, locked: true };
 }
 
 const STRINGY = new Set(['string', 'text', 'link']);

@@ -2,7 +2,10 @@
 export { scheduleRulesEvaluation, rulesEvaluateJob, RULES_EVALUATE_JOB, EVALUATE_DELAY_MS, evaluateKey } from './jobs.ts';
 export { rulesEvaluatorFor, rulesJobs } from './module.ts';
 export { RulesEvaluator, type EvaluateData, type EvaluateOutcome, type EvaluatorDeps } from './evaluate.ts';
-export { RulesStore } from './store.ts';
+export { RulesStore, type Snapshot, type WriteBatch, type BatchReads, type Applied } from './store.ts';
+export { RuleSetCache } from './rule-set-cache.ts';
+export { CredentialCache } from './credential-cache.ts';
+export { EvaluationWrites } from './writes.ts';
 export { previewRules, sampleSchema, sampleCommunication, type Sample, type PreviewAction } from './preview.ts';
 export { planActions, applyOrderOverride, taskDueAt, fieldSource, type Plan, type PlannedField } from './plan.ts';
 export { failedConditions, exclusionOf, type EvalContext } from './conditions.ts';

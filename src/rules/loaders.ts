@@ -1,11 +1,17 @@
 // Where each channel's communications come from. Calls are built in (call_sessions); the chats
 // module registers its own loader when it lands, and the same rules then serve chats.
-import { and, eq } from 'drizzle-orm';
-import { tables, type Db } from '../db/index.ts';
+// A loader is a scalar subquery, not a query of its own: the evaluator reads the communication in
+// the same statement as the integration, the rule set version and the ledger.
+import { sql, type SQL } from 'drizzle-orm';
 import type { CallSession } from '../telephony/call-session/index.ts';
 import { fromCallSession, type Channel, type Communication } from './communication.ts';
 
-export type CommunicationLoader = (db: Db, integrationId: string, ref: string) => Promise<Communication | undefined>;
+export interface CommunicationLoader {
+  /** A subquery yielding one value (typically json) for this communication, or null when unknown. */
+  query(integrationId: string, ref: string): SQL;
+  /** That value as a communication. */
+  parse(raw: unknown): Communication | undefined;
+}
 
 const loaders = new Map<Channel, CommunicationLoader>();
 
@@ -17,13 +23,11 @@ export function communicationLoader(channel: Channel): CommunicationLoader | und
   return loaders.get(channel);
 }
 
-registerCommunicationLoader('call', async (db, integrationId, ref) => {
-  const t = tables.callSessions;
-  const [row] = await db
-    .select({ state: t.state })
-    .from(t)
-    .where(and(eq(t.integrationId, integrationId), eq(t.callSessionId, ref)));
-  if (!row) return undefined;
-  const state = (typeof row.state === 'string' ? JSON.parse(row.state) : row.state) as CallSession;
-  return fromCallSession(state);
+registerCommunicationLoader('call', {
+  query: (integrationId, ref) => sql`select state from call_sessions where integration_id = ${integrationId} and call_session_id = ${ref}`,
+  parse: (raw) => {
+    if (raw === null || raw === undefined) return undefined;
+    const state = (typeof raw === 'string' ? JSON.parse(raw) : raw) as CallSession;
+    return fromCallSession(state);
+  },
 });

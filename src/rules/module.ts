@@ -18,7 +18,6 @@ export function rulesEvaluatorFor(ctx: AppContext): RulesEvaluator {
       log,
       config: ctx.config,
       credentials: ctx.credentials,
-      integrationsRepo: ctx.integrationsRepo,
       // The process's one gate (shared with calls and deals), patient for short waits.
       gate: patientGate(ctx.gate),
     });

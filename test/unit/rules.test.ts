@@ -2,6 +2,11 @@ import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import {
   applyOrderOverride,
+  CredentialCache,
+  EvaluationWrites,
+  RuleSetCache,
+  type RulesStore,
+  type WriteBatch,
   defaultRuleSet,
   failedConditions,
   fromCallSession,
@@ -236,5 +241,84 @@ describe('call session → communication', () => {
     assert.deepEqual(c.rang.map((e) => e.uisEmployeeId), ['25', '26']);
     assert.equal(c.answeredBy, undefined);
     assert.equal(c.attribution.utm_source, 'yandex');
+  });
+});
+
+describe('what evaluations keep between calls', () => {
+  const body = (ownNumbers: string[]) => ({ rules: [{ id: 'cp', name: 'cp', actions: { counterparty: {} } }], settings: { ownNumbers } });
+
+  test('rule sets: parsed once per stamp, the body left out only for the stamp held, defaults when never saved', () => {
+    const cache = new RuleSetCache();
+    assert.equal(cache.stampOf('i'), undefined);
+    const a = cache.resolve('i', '1:100', body(['+79260000001']))!;
+    assert.deepEqual(a.settings.ownNumbers, ['+79260000001']);
+    assert.equal(cache.stampOf('i'), '1:100');
+    assert.equal(cache.resolve('i', '1:100', null), a, 'same stamp: the held rule set');
+    // Reset and saved again: version 1 once more, another time stamp.
+    assert.equal(cache.resolve('i', '1:250', null), undefined, 'a stamp it does not hold cannot be answered without the body');
+    const b = cache.resolve('i', '1:250', body([]))!;
+    assert.deepEqual(b.settings.ownNumbers, []);
+    assert.equal(cache.stampOf('i'), '1:250');
+    const d = cache.resolve('i', null, null)!;
+    assert.deepEqual(d.rules.map((r) => r.id), ['new-number-counterparty', 'missed-task']);
+    assert.equal(cache.stampOf('i'), undefined, 'deleted rules are forgotten');
+    assert.equal(cache.resolve('j', '3:1', { rules: 'broken' })!.rules[0]!.id, 'new-number-counterparty', 'an unparseable body acts as the defaults');
+  });
+
+  test('cached rule sets are frozen: one evaluation cannot change another one’s rules', () => {
+    const rs = new RuleSetCache().resolve('i', '1:1', body([]))!;
+    assert.throws(() => (rs.rules as unknown[]).push({}), TypeError);
+    assert.throws(() => {
+      (rs.settings as { excludeInternal: boolean }).excludeInternal = false;
+    }, TypeError);
+  });
+
+  test('credentials: revealed once per stamp, again when it moves, forgotten when deleted', async () => {
+    let reveals = 0;
+    let secret = 'one';
+    const cache = new CredentialCache({
+      reveal: async (_accountId: string, id: string) => (id === 'gone' ? undefined : (reveals++, { id, kind: 'moysklad-token' as const, login: null, secret, version: 1 })),
+    });
+    assert.equal((await cache.get('a', 'c', '1:10'))!.secret, 'one');
+    assert.equal((await cache.get('a', 'c', '1:10'))!.secret, 'one');
+    assert.equal(reveals, 1);
+    secret = 'two';
+    assert.equal((await cache.get('a', 'c', '2:20'))!.secret, 'two', 'a new secret counts at once');
+    assert.equal(reveals, 2);
+    assert.equal(await cache.get('a', 'c', null), undefined, 'deleted');
+    assert.equal((await cache.get('a', 'c', '2:20'))!.secret, 'two');
+    assert.equal(reveals, 3, 'nothing kept for a deleted credential');
+    assert.equal(await cache.get('a', 'gone', '1:1'), undefined);
+  });
+
+  test('writes of one evaluation go out together, in order, and only when there is something', async () => {
+    const batches: WriteBatch[] = [];
+    const store = { write: async (b: WriteBatch) => (batches.push(b), {}) } as unknown as RulesStore;
+    const applied = new Map();
+    const w = new EvaluationWrites(store, { accountId: 'a', integrationId: 'i' }, 'call:1', applied);
+    await w.flush();
+    assert.equal(batches.length, 0);
+    w.mark('context', 'done', { firstContact: true });
+    w.activity('counterparty.created', 'first');
+    w.mark('counterparty', 'done', { id: 'cp' });
+    w.activity('task.created', 'second');
+    w.addTask({ phoneKey: '79260000001', msTaskId: 't', occurredAt: new Date(0), autoClose: true });
+    w.closeTask(7);
+    w.releaseLock({ phoneKey: '79260000001', token: 'x' });
+    assert.deepEqual(applied.get('counterparty'), { status: 'done', result: { id: 'cp' } }, 'the ledger in memory is current at once');
+    await w.flush();
+    assert.equal(batches.length, 1);
+    const b = batches[0]!;
+    assert.deepEqual(b.marks.map(([a]) => a), ['context', 'counterparty']);
+    assert.deepEqual(b.activities.map((e) => e.message), ['first', 'second']);
+    assert.ok(b.activities.every((e) => e.communicationRef === 'call:1' && e.integrationId === 'i'));
+    assert.equal(b.addTasks[0]!.commKey, 'call:1');
+    assert.deepEqual(b.closeTasks, [7]);
+    assert.equal(b.unlock?.token, 'x');
+    await w.flush();
+    assert.equal(batches.length, 1, 'nothing left');
+    await w.flush({ history: { phoneKey: '79260000001', before: new Date(0), exceptRef: '1' } });
+    assert.equal(batches.length, 2, 'a read alone is a statement too');
+    assert.equal(batches[1]!.marks.length, 0);
   });
 });
