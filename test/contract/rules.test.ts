@@ -7,7 +7,7 @@ import { and, eq } from 'drizzle-orm';
 import { tables } from '../../src/db/index.ts';
 import { JsonApiClient, passThroughGate } from '../../src/moysklad/index.ts';
 import { phoneKey } from '../../src/phone/index.ts';
-import { RulesStore } from '../../src/rules/index.ts';
+import { rulesEvaluatorFor, RulesStore } from '../../src/rules/index.ts';
 import type { CallTruth } from '../../src/sandbox/uis/index.ts';
 import { postgresSkip } from '../helpers/postgres.ts';
 import { extOf, startCallsWorld, until, type CallsWorld } from './telephony-calls.helpers.ts';
@@ -18,6 +18,8 @@ for (const kind of kinds) {
   describe(`rules on ${kind}`, { skip: kind === 'postgres' ? await postgresSkip() : false }, () => {
     let w: CallsWorld;
     let ms: JsonApiClient;
+    let jsonCredentialId: string;
+    let solutionToken: string;
     // Fresh client numbers per test (the sandbox seed uses other ranges).
     let seq = Math.floor(Math.random() * 9_000_000);
     const newNumber = () => `7926${String(++seq).padStart(7, '0')}`;
@@ -44,6 +46,8 @@ for (const kind of kinds) {
       return new Map(rows.map((r) => [r.action, r]));
     };
     const evaluated = (truth: CallTruth, action = 'context') => until(`rules evaluated for ${truth.callSessionId} (${action})`, async () => (await marks(truth)).has(action), 15_000);
+    const accountId = async () => (await w.app.ctx.integrationsRepo.findByHookSecret(w.hookBase.split('/').pop()!))!.accountId;
+    const rulesUrl = () => `/api/v1/integrations/${w.integrationId}/rules`;
     const activity = async () => (await w.admin.req('GET', `/api/v1/integrations/${w.integrationId}/activity?limit=500`)).json.items as Array<{ kind: string; message: string; links: Array<{ url: string; type?: string; id?: string }>; communicationRef: string }>;
 
     before(async () => {
@@ -52,6 +56,8 @@ for (const kind of kinds) {
       // The JSON API credential the rules act with (a solution token: weight 1).
       const cred = await w.admin.req('POST', '/api/v1/credentials', { kind: 'moysklad-token', name: 'JSON API', secret: info.solutionToken });
       assert.equal(cred.status, 201, cred.text);
+      jsonCredentialId = cred.json.id;
+      solutionToken = info.solutionToken;
       const integ = (await w.admin.req('GET', `/api/v1/integrations/${w.integrationId}`)).json;
       const patched = await w.admin.req('PATCH', `/api/v1/integrations/${w.integrationId}`, { credentialIds: { ...integ.credentialIds, moysklad: cred.json.id } });
       assert.equal(patched.status, 200, patched.text);
@@ -239,6 +245,125 @@ for (const kind of kinds) {
       const internal = await w.sim.play('internal', { employees: [1001, 1002] });
       await evaluated(internal.truth as CallTruth, 'excluded');
       assert.equal(((await marks(internal.truth as CallTruth)).get('excluded')!.result as { reason: string }).reason, 'internal');
+    });
+
+    // Evaluations keep the rule set and the decrypted credentials in memory between calls; these
+    // tests fail if a change made through the API does not count from the very next call.
+    test('a rule edited through the API counts from the next call, also after a reset and a save that reuses the version number', async () => {
+      const x = newNumber();
+      const rules = [{ id: 'cp', name: 'Контрагент', conditions: { directions: ['in'] }, actions: { counterparty: { mode: 'find_or_create' } } }];
+      const save = async (ownNumbers: string[]) => {
+        const r = await w.admin.req('PUT', rulesUrl(), { rules, settings: { ownNumbers } });
+        assert.equal(r.status, 200, r.text);
+        return r.json.version as number;
+      };
+      const call = async () => (await w.sim.play('incoming_answered', { contact: x, employees: [1001] })).truth as CallTruth;
+      assert.equal((await w.admin.req('DELETE', rulesUrl())).status, 200);
+      try {
+        assert.equal(await save([x]), 1);
+        const c1 = await call();
+        await evaluated(c1, 'excluded');
+        assert.equal(((await marks(c1)).get('excluded')!.result as { reason: string }).reason, 'own_number');
+
+        // Back to the defaults and saved again: version 1 once more, with other settings.
+        assert.equal((await w.admin.req('DELETE', rulesUrl())).status, 200);
+        assert.equal(await save([]), 1);
+        const c2 = await call();
+        await evaluated(c2, 'counterparty');
+        assert.equal((await marks(c2)).has('excluded'), false);
+        assert.equal(counterpartiesWith(x).length, 1);
+
+        assert.equal(await save([x]), 2);
+        const c3 = await call();
+        await evaluated(c3, 'excluded');
+        assert.equal((await marks(c3)).has('counterparty'), false);
+      } finally {
+        await w.admin.req('DELETE', rulesUrl());
+      }
+    });
+
+    test('a new secret of the JSON API credential counts from the next call', async () => {
+      const setSecret = async (secret: string) => {
+        const r = await w.admin.req('PATCH', `/api/v1/credentials/${jsonCredentialId}`, { secret });
+        assert.equal(r.status, 200, r.text);
+      };
+      const call = async (phone: string) => (await w.sim.play('incoming_answered', { contact: phone, employees: [1001] })).truth as CallTruth;
+      // Warm the evaluator's credential cache with the working secret first.
+      const p0 = newNumber();
+      await evaluated(await call(p0), 'counterparty');
+      assert.equal(counterpartiesWith(p0).length, 1);
+      await setSecret('not-a-valid-token');
+      try {
+        const p1 = newNumber();
+        const t1 = await call(p1);
+        await evaluated(t1, 'counterparty');
+        assert.equal((await marks(t1)).get('counterparty')!.status, 'failed', 'MoySklad refused the new (wrong) secret');
+        assert.equal(counterpartiesWith(p1).length, 0);
+      } finally {
+        await setSecret(solutionToken);
+      }
+      const p2 = newNumber();
+      const t2 = await call(p2);
+      await evaluated(t2, 'counterparty');
+      assert.equal((await marks(t2)).get('counterparty')!.status, 'done');
+      assert.equal(counterpartiesWith(p2).length, 1);
+    });
+
+    test('a redelivered evaluation repeats nothing: no second counterparty, task, log line or mark', async () => {
+      const phone = newNumber();
+      const missed = (await w.sim.play('incoming_lost', { contact: phone, employees: [1002] })).truth as CallTruth;
+      await evaluated(missed, 'task');
+      const ref = `call:${missed.callSessionId}`;
+      const state = async () => ({
+        counterparties: counterpartiesWith(phone).length,
+        tasks: account().data.col('task').all().length,
+        log: (await activity()).filter((e) => e.communicationRef === ref).map((e) => e.kind),
+        marks: [...(await marks(missed))].map(([k, m]) => `${k}:${m.status}:${JSON.stringify(m.result)}:${m.at.toISOString()}`).sort(),
+        // The attribution index (src/deals) gets the call once.
+        touches: (
+          await w.app.ctx.database.db
+            .select()
+            .from(tables.communications)
+            .where(and(eq(tables.communications.accountId, await accountId()), eq(tables.communications.externalRef, String(missed.callSessionId))))
+        ).map((r) => `${r.channel}:${r.phoneKey}`),
+      });
+      const first = await state();
+      assert.equal(first.counterparties, 1);
+      assert.deepEqual(first.touches, [`call:${phoneKey(phone)}`]);
+      assert.deepEqual([...first.log].sort(), ['counterparty.created', 'task.created']);
+      const evaluator = rulesEvaluatorFor(w.app.ctx);
+      for (let i = 0; i < 2; i++) {
+        const out = await evaluator.evaluate({ accountId: await accountId(), integrationId: w.integrationId, channel: 'call', ref: String(missed.callSessionId) });
+        assert.equal(out.kind, 'done');
+        if (out.kind === 'done') {
+          assert.equal(out.result.taskId, undefined);
+          assert.equal(out.result.counterpartyCreated, undefined);
+        }
+      }
+      assert.deepEqual(await state(), first);
+    });
+
+    test('an evaluation that fails midway keeps what it decided; its retry acts once', async () => {
+      const phone = newNumber();
+      const store = new RulesStore(w.app.ctx.database.db);
+      const acc = await accountId();
+      // Someone else holds this number's counterparty lock: the evaluation stops before acting.
+      const held = (await store.lockPhone(acc, phoneKey(phone)!))!;
+      assert.ok(held);
+      const t = (await w.sim.play('incoming_answered', { contact: phone, employees: [1001] })).truth as CallTruth;
+      try {
+        await evaluated(t, 'context');
+        const m = await marks(t);
+        assert.ok(m.has('enrichment'), 'the UIS report is kept for the retry');
+        assert.equal(m.has('counterparty'), false);
+        assert.equal(counterpartiesWith(phone).length, 0);
+      } finally {
+        await store.unlockPhone(acc, phoneKey(phone)!, held.token);
+      }
+      await evaluated(t, 'counterparty');
+      assert.equal(counterpartiesWith(phone).length, 1);
+      const created = (await activity()).filter((e) => e.kind === 'counterparty.created' && e.communicationRef === `call:${t.callSessionId}`);
+      assert.equal(created.length, 1);
     });
   });
 }
