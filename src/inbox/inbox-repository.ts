@@ -50,11 +50,56 @@ export class InboxRepository {
     return row!.id;
   }
 
-  /** Inserts several received items; rows come back in the order of `items`. */
-  async insertMany(tx: DbOrTx, items: NewInboxItem[]): Promise<InboxRow[]> {
-    const rows = await tx.insert(tables.inbox).values(items).returning();
-    // bigserial values are drawn in VALUES order within one statement.
-    return rows.sort((a, b) => a.id - b.id);
+  /**
+   * Inserts several items in one statement, each `received` unless it says otherwise (intake
+   * inserts the items it processes in the same transaction already settled). Returns the stored
+   * rows in the order of `items`, built from what was inserted plus the generated id and receive time.
+   *
+   * The rows travel as one JSON parameter rather than a VALUES list of 12 parameters per row: the
+   * statement text is the same for every batch size and, on the embedded database, the cost of
+   * building, sending and type-checking hundreds of parameters per batch goes away.
+   */
+  async insertMany(tx: DbOrTx, items: Array<NewInboxItem & { status?: InboxStatus; processedAt?: Date | null }>): Promise<InboxRow[]> {
+    const json = JSON.stringify(
+      items.map((i) => ({
+        a: i.accountId ?? null,
+        i: i.integrationId ?? null,
+        s: i.source,
+        e: i.event ?? null,
+        m: i.method,
+        p: i.path,
+        q: i.query ?? null,
+        h: i.headers,
+        c: i.contentType ?? null,
+        b: i.body,
+        st: i.status ?? 'received',
+        pa: i.processedAt ?? null,
+      })),
+    );
+    const res = (await tx.execute(sql`
+      insert into inbox (account_id, integration_id, source, event, method, path, query, headers, content_type, body, status, processed_at)
+      select a, i, s, e, m, p, q, h, c, b, st, pa
+      from json_to_recordset(${json}::json) as x(a uuid, i uuid, s text, e text, m text, p text, q text, h jsonb, c text, b text, st text, pa timestamptz)
+      returning id, received_at`)) as unknown as { rows: Array<{ id: number | string; received_at: string | Date }> };
+    // bigserial values are drawn in the order the rows are read, which is the array's.
+    const keys = res.rows.map((r) => ({ id: Number(r.id), receivedAt: new Date(r.received_at) })).sort((x, y) => x.id - y.id);
+    return items.map((item, n) => ({
+      accountId: item.accountId ?? null,
+      integrationId: item.integrationId ?? null,
+      source: item.source,
+      event: item.event ?? null,
+      method: item.method,
+      path: item.path,
+      query: item.query ?? null,
+      headers: item.headers,
+      contentType: item.contentType ?? null,
+      body: item.body,
+      status: item.status ?? 'received',
+      reason: null,
+      processedAt: item.processedAt ?? null,
+      id: keys[n]!.id,
+      receivedAt: keys[n]!.receivedAt,
+    }));
   }
 
   /** Locks the row for its processor; undefined when another attempt already settled it. */

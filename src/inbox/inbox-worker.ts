@@ -33,6 +33,22 @@ export class InboxWorker {
    * Returns the hooks to run once `tx` has committed. Throws what a processor throws.
    */
   async processRows(tx: Tx, rows: InboxRow[]): Promise<Array<() => void>> {
+    const { processed, afterCommit } = await this.runProcessors(tx, rows);
+    await this.deps.inbox.settleMany(tx, processed, 'processed');
+    return afterCommit;
+  }
+
+  /**
+   * Like processRows for rows that `tx` itself inserted already marked processed (intake's inline
+   * path): only the items that turn out otherwise cost a statement, the usual case none. If a
+   * processor throws, `tx` must roll back, taking the "processed" marks with it.
+   */
+  async processInserted(tx: Tx, rows: InboxRow[]): Promise<Array<() => void>> {
+    return (await this.runProcessors(tx, rows)).afterCommit;
+  }
+
+  /** Settles every item that is not plainly processed; returns the processed ones' ids. */
+  private async runProcessors(tx: Tx, rows: InboxRow[]): Promise<{ processed: number[]; afterCommit: Array<() => void> }> {
     const { inbox, processors, log } = this.deps;
     const afterCommit: Array<() => void> = [];
     const processed: number[] = [];
@@ -51,8 +67,7 @@ export class InboxWorker {
         if (outcome.afterCommit) afterCommit.push(outcome.afterCommit);
       }
     }
-    await inbox.settleMany(tx, processed, 'processed');
-    return afterCommit;
+    return { processed, afterCommit };
   }
 
   runAfterCommit(hooks: Array<() => void>): void {

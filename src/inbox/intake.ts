@@ -109,17 +109,23 @@ export class Intake {
     return this.store(batch, undefined);
   }
 
-  /** One transaction: inbox rows, inline processing (when `worker`), jobs for the rest. */
+  /**
+   * One transaction: inbox rows, inline processing (when `worker`), jobs for the rest. Inline items
+   * are inserted already marked processed, so the usual batch is three statements plus whatever
+   * the processors write: insert, commit (and begin); no second pass over the rows to settle them.
+   */
   private async store(batch: Pending[], worker: InboxWorker | undefined): Promise<number[]> {
     let hooks: Array<() => void> = [];
+    const inline = batch.map((p) => worker !== undefined && this.processors.get(p.item.source)?.inline === true);
     const ids = await this.db.transaction(async (tx) => {
+      const processedAt = new Date();
       const rows = await this.inbox.insertMany(
         tx,
-        batch.map((p) => p.item),
+        batch.map((p, i) => (inline[i] ? { ...p.item, status: 'processed' as const, processedAt } : p.item)),
       );
-      const inline = worker ? rows.filter((r) => this.processors.get(r.source)?.inline) : [];
-      if (worker && inline.length > 0) hooks = await worker.processRows(tx, inline);
-      const jobs = rows.flatMap((row, i) => (inline.includes(row) ? [] : [{ data: { inboxId: row.id }, priority: batch[i]!.priority }]));
+      const inlineRows = rows.filter((_, i) => inline[i]);
+      if (worker && inlineRows.length > 0) hooks = await worker.processInserted(tx, inlineRows);
+      const jobs = rows.flatMap((row, i) => (inline[i] ? [] : [{ data: { inboxId: row.id }, priority: batch[i]!.priority }]));
       if (jobs.length > 0) await this.queue.insert(INBOX_PROCESS_JOB, jobs, tx);
       return rows.map((r) => r.id);
     });
