@@ -211,31 +211,55 @@ async function appChild(): Promise<never> {
     const top = (m: Map<string, number>, label: string) =>
       [...m].sort((x, y) => y[1] - x[1]).slice(0, 25).map(([k, n]) => `db: ${label} ${Math.round(n)} ${k}`).join('\n') + '\n';
     process.once('SIGTERM', () => process.stderr.write(top(kinds, 'top') + top(rowsBy, 'rows') + top(msBy, 'ms')));
-    for (const m of ['query', 'exec']) {
-      const original = pg[m]!.bind(pg);
-      pg[m] = async (...a: unknown[]) => {
-        const t = performance.now();
-        statements++;
-        const kind = String(a[0]).replace(/\s+/g, ' ').trim().slice(0, 90);
-        kinds.set(kind, (kinds.get(kind) ?? 0) + 1);
-        try {
-          const res = (await original(...a)) as { rows?: unknown[] } | Array<{ rows?: unknown[] }>;
-          const n = Array.isArray(res) ? res.reduce((x, r) => x + (r.rows?.length ?? 0), 0) : (res?.rows?.length ?? 0);
-          rowsBy.set(kind, (rowsBy.get(kind) ?? 0) + n);
-          return res;
-        } finally {
-          const ms = performance.now() - t;
-          msBy.set(kind, (msBy.get(kind) ?? 0) + ms);
-          busy += ms;
-          if (ms > 300) process.stderr.write(`db: slow ${Math.round(ms)} ms: ${String(a[0]).replace(/\s+/g, ' ').slice(0, 160)}\n`);
-        }
-      };
-    }
+    const counted = (original: (...a: unknown[]) => Promise<unknown>, prefix: string) => async (...a: unknown[]) => {
+      const t = performance.now();
+      statements++;
+      const text = String(a[0]).replace(/\s+/g, ' ').trim();
+      // Queue statements: which job (its name is among the parameters).
+      const job = /pgboss\.job/i.test(text) && Array.isArray(a[1]) ? ` [${(a[1] as unknown[]).find((x) => typeof x === 'string' && /^[a-z]+\.[a-z-]+$/.test(x)) ?? ''}]` : '';
+      const kind = prefix + text.slice(0, 90) + job;
+      kinds.set(kind, (kinds.get(kind) ?? 0) + 1);
+      try {
+        const res = (await original(...a)) as { rows?: unknown[] } | Array<{ rows?: unknown[] }>;
+        const n = Array.isArray(res) ? res.reduce((x, r) => x + (r.rows?.length ?? 0), 0) : (res?.rows?.length ?? 0);
+        rowsBy.set(kind, (rowsBy.get(kind) ?? 0) + n);
+        return res;
+      } finally {
+        const ms = performance.now() - t;
+        msBy.set(kind, (msBy.get(kind) ?? 0) + ms);
+        busy += ms;
+        if (ms > 300) process.stderr.write(`db: slow ${Math.round(ms)} ms: ${kind}\n`);
+      }
+    };
+    for (const m of ['query', 'exec']) pg[m] = counted(pg[m]!.bind(pg), '');
+    // Statements inside transactions go through the transaction object (counted as "tx: …").
+    const transaction = pg.transaction!.bind(pg);
+    pg.transaction = (cb: unknown) =>
+      transaction(async (tx: Record<string, (...a: unknown[]) => Promise<unknown>>) => {
+        for (const m of ['query', 'exec']) tx[m] = counted(tx[m]!.bind(tx), 'tx: ');
+        return (cb as (t: unknown) => Promise<unknown>)(tx);
+      });
+    // Round trips into the WebAssembly database (an extended-protocol query costs six).
+    let roundTrips = 0;
+    const execProtocolStream = pg.execProtocolStream!.bind(pg);
+    pg.execProtocolStream = (...a: unknown[]) => {
+      roundTrips++;
+      return execProtocolStream(...a);
+    };
+    setInterval(() => {
+      process.stderr.write(`db: round trips ${roundTrips}/s\n`);
+      roundTrips = 0;
+    }, 1000).unref();
     setInterval(() => {
       process.stderr.write(`db: ${statements} statements/s, ${Math.round(busy)} ms busy\n`);
       busy = 0;
       statements = 0;
     }, 1000).unref();
+  }
+  if (process.env.POPUP_HEAP_SNAPSHOT) {
+    // Diagnostics: where the connector's heap went, written before it stops (open in Chrome DevTools).
+    const { writeHeapSnapshot } = await import('node:v8');
+    process.once('SIGTERM', () => process.stderr.write(`heap snapshot: ${writeHeapSnapshot(process.env.POPUP_HEAP_SNAPSHOT)}\n`));
   }
   process.on('SIGTERM', () => void running.stop().then(() => process.exit(0)));
   return new Promise<never>(() => {});

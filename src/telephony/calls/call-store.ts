@@ -69,8 +69,9 @@ export class CallStore {
       if (updated[0]) return { changed: r.changed, wrote: true, version, finished: r.state.finished, state: r.state };
     }
     const lockCurrent = async () => (await tx.select({ state: t.state, version: t.version }).from(t).where(where).for('update'))[0];
-    let current = await lockCurrent();
-    if (!current) {
+    if (!hint) {
+      // Most likely the call's first event (no session yet): try the insert first; an existing
+      // session (written by another process) costs the locked read after it.
       const first = applyEvent(undefined, event);
       const inserted = await tx
         .insert(t)
@@ -78,9 +79,9 @@ export class CallStore {
         .onConflictDoNothing()
         .returning({ version: t.version });
       if (inserted[0]) return { changed: true, wrote: true, inserted: true, version: inserted[0].version, finished: first.state.finished, state: first.state };
-      current = await lockCurrent(); // a concurrent first event won the insert
-      if (!current) throw new Error('call session vanished while applying an event');
     }
+    const current = await lockCurrent();
+    if (!current) throw new Error('call session vanished while applying an event');
     const state = current.state as CallSession;
     const r = applyEvent(state, event);
     if (!r.recorded) return { changed: false, wrote: false, version: current.version, finished: state.finished, state };

@@ -7,7 +7,7 @@ import { parseNotification, DEFAULT_UIS_TIME_ZONE } from '../../uis/index.ts';
 import type { InboxProcessor } from '../../inbox/index.ts';
 import type { CallStore } from './call-store.ts';
 import { RECONCILE_CALL_JOB, reconcileKey } from './jobs.ts';
-import { scheduleRulesEvaluation } from '../../rules/index.ts';
+import { EVALUATE_DELAY_MS, scheduleRulesEvaluation } from '../../rules/index.ts';
 
 /** Events under /hooks/uis/<secret>/ that are not call notifications (other modules' intake). */
 const NOT_CALL_EVENTS = /^(routing|chats?)([._/-].*)?$/i;
@@ -19,7 +19,18 @@ export interface UisCallsProcessorDeps {
   timeZone?: string;
 }
 
+/**
+ * A rules evaluation sent by this process that cannot have started yet sees any later change of
+ * the call (it reads the session when it runs), so a second one is not sent: the hang-up and the
+ * recording usually arrive within its delay. Kept per call until shortly before that job may start.
+ */
+const STILL_QUEUED_MARGIN_MS = 500;
+
 export function uisCallsProcessor(deps: UisCallsProcessorDeps): InboxProcessor {
+  const rulesQueuedUntil = new Map<string, number>();
+  const forgetStarted = (now: number) => {
+    for (const [k, until] of rulesQueuedUntil) if (until <= now) rulesQueuedUntil.delete(k);
+  };
   return {
     source: 'uis',
     inline: true,
@@ -37,11 +48,23 @@ export function uisCallsProcessor(deps: UisCallsProcessorDeps): InboxProcessor {
       const ids = { accountId: item.accountId, integrationId: item.integrationId };
       const r = await deps.store.applyEvent(tx, ids, parsed.event);
       if (!r.wrote) return { status: 'processed' };
-      const remember = () => deps.store.remember(ids, r);
-      if (!r.changed) return { status: 'processed', afterCommit: remember };
       const callSessionId = parsed.event.callSessionId;
+      const rulesKey = `${item.integrationId}:${callSessionId}`;
+      let rulesSentUntil: number | undefined;
       // Rules act on what a call came to (outcome, talk time, recordings): nothing to evaluate before it ends.
-      if (r.finished) await scheduleRulesEvaluation(tx, queue, { ...ids, channel: 'call', ref: callSessionId });
+      if (r.changed && r.finished && !((rulesQueuedUntil.get(rulesKey) ?? 0) > Date.now())) {
+        await scheduleRulesEvaluation(tx, queue, { ...ids, channel: 'call', ref: callSessionId });
+        rulesSentUntil = Date.now() + EVALUATE_DELAY_MS - STILL_QUEUED_MARGIN_MS;
+      }
+      const remember = () => {
+        deps.store.remember(ids, r);
+        // Only a committed job counts as queued.
+        if (rulesSentUntil !== undefined) {
+          if (rulesQueuedUntil.size > 10_000) forgetStarted(Date.now());
+          rulesQueuedUntil.set(rulesKey, rulesSentUntil);
+        }
+      };
+      if (!r.changed) return { status: 'processed', afterCommit: remember };
       const integrationId = item.integrationId;
       const kick = deps.kick;
       if (kick) {
