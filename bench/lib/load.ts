@@ -1,20 +1,38 @@
-// A small closed-loop HTTP load generator, run in its own process so it does not share an event
-// loop with the server under test. Prints one JSON line: requests/s and latency percentiles.
+// A small HTTP load generator, run in its own process so it does not share an event loop with the
+// server under test. Prints one JSON line: requests/s and latency percentiles.
+//
+// Closed loop by default: `concurrency` connections, each sending its next request when the last
+// one was answered (measures the most a server sustains; latency then follows from Little's law,
+// concurrency ÷ throughput). With `ratePerSecond`, open loop: requests are started on a fixed
+// schedule whatever the answers do, and latency counts from the scheduled time, so a server that
+// stalls is charged for the requests that queued behind the stall.
 import http from 'node:http';
+import type { LoadOptions } from './run-load.ts';
 import { percentile } from './stats.ts';
 
-export type LoadResult = { rps: number; requests: number; errors: number; p50_ms: number; p99_ms: number; statuses: Record<string, number> };
+export type LoadResult = {
+  rps: number;
+  requests: number;
+  errors: number;
+  p50_ms: number;
+  p99_ms: number;
+  statuses: Record<string, number>;
+  cpu_ms: number;
+  /** Wall time of the run, s. */
+  seconds: number;
+  /** Every latency in ms, ascending, when asked for (to merge several runs' percentiles). */
+  latencies?: number[];
+};
 
-export async function load(o: { url: string; body: string; contentType: string; concurrency: number; durationMs: number }): Promise<LoadResult> {
+export async function load(o: LoadOptions): Promise<LoadResult> {
   const url = new URL(o.url);
   const agent = new http.Agent({ keepAlive: true, maxSockets: o.concurrency });
   const latencies: number[] = [];
   const statuses: Record<string, number> = {};
   let errors = 0;
   const deadline = performance.now() + o.durationMs;
-  const one = () =>
+  const one = (t0 = performance.now()) =>
     new Promise<void>((resolve) => {
-      const t0 = performance.now();
       const req = http.request(
         { host: url.hostname, port: url.port, path: url.pathname + url.search, method: 'POST', agent, headers: { 'content-type': o.contentType, 'content-length': Buffer.byteLength(o.body) } },
         (res) => {
@@ -33,12 +51,27 @@ export async function load(o: { url: string; body: string; contentType: string; 
       req.end(o.body);
     });
   const started = performance.now();
-  await Promise.all(
-    Array.from({ length: o.concurrency }, async () => {
-      while (performance.now() < deadline) await one();
-    }),
-  );
+  const cpu0 = process.cpuUsage();
+  if (o.ratePerSecond) {
+    const rate = o.ratePerSecond;
+    const inFlight: Array<Promise<void>> = [];
+    for (let i = 0; ; i++) {
+      const at = started + (i * 1000) / rate;
+      if (at >= deadline) break;
+      const wait = at - performance.now();
+      if (wait > 0) await new Promise((r) => setTimeout(r, wait));
+      inFlight.push(one(at));
+    }
+    await Promise.all(inFlight);
+  } else {
+    await Promise.all(
+      Array.from({ length: o.concurrency }, async () => {
+        while (performance.now() < deadline) await one();
+      }),
+    );
+  }
   const elapsed = (performance.now() - started) / 1000;
+  const cpu = process.cpuUsage(cpu0);
   agent.destroy();
   latencies.sort((a, b) => a - b);
   return {
@@ -48,6 +81,10 @@ export async function load(o: { url: string; body: string; contentType: string; 
     p50_ms: Math.round(percentile(latencies, 0.5) * 100) / 100,
     p99_ms: Math.round(percentile(latencies, 0.99) * 100) / 100,
     statuses,
+    // The generator's own CPU during the run: on a small machine it competes with the server.
+    cpu_ms: Math.round((cpu.user + cpu.system) / 1000),
+    seconds: elapsed,
+    ...(o.keepLatencies && { latencies: latencies.map((l) => Math.round(l * 1000) / 1000) }),
   };
 }
 
