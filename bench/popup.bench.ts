@@ -76,6 +76,7 @@ export default async function popupBench() {
     out.json_api_requests_per_answered_call = round2(counts.json / truths.length);
     out.popup_duplicate_calls = accs.reduce((n, a) => n + ms.phone.duplicates(a.accountId).length, 0);
     out.popup_app_rss_mb = app.rssMb();
+    if (process.env.POPUP_DB_STATS) await printStageTimes(new URL(app.hooks[0]!).origin);
 
     // 2. Requests per call by scenario (small runs, one scenario at a time).
     for (const kind of ['incoming_lost', 'ring_group', 'transfer', 'outgoing', 'internal'] as CallScenario[]) {
@@ -95,6 +96,26 @@ export default async function popupBench() {
 }
 
 const round2 = (n: number) => Math.round(n * 100) / 100;
+
+/** Diagnostics: the connector's own histograms of the pop-up path (bucket bounds of p50/p99). */
+async function printStageTimes(origin: string) {
+  const text = await (await fetch(`${origin}/metrics`)).text();
+  const series = new Map<string, Array<[number, number]>>();
+  for (const m of text.matchAll(/^(uis_moysklad_(?:call_[a-z_]+|http_request_duration)_seconds)_bucket\{(.*?)\} (\d+)/gm)) {
+    const labels = m[2]!.split(',').filter((l) => !l.startsWith('le='));
+    const le = /le="([^"]+)"/.exec(m[2]!)![1]!;
+    if (m[1]!.includes('http_request') && !m[2]!.includes('/hooks/uis')) continue;
+    const key = `${m[1]}{${labels.join(',')}}`;
+    const list = series.get(key) ?? [];
+    list.push([le === '+Inf' ? Infinity : Number(le), Number(m[3])]);
+    series.set(key, list);
+  }
+  for (const [key, buckets] of series) {
+    const total = buckets.at(-1)![1];
+    const at = (q: number) => buckets.find(([, n]) => n >= q * total)?.[0];
+    process.stderr.write(`stage: ${key} n=${total} p50≤${at(0.5)}s p99≤${at(0.99)}s\n`);
+  }
+}
 
 function requestCounts(counters: Record<string, { count: number }>) {
   let phone = 0;

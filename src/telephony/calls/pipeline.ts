@@ -12,6 +12,7 @@ import { ExclusiveCallStore } from './exclusive-call-store.ts';
 import type { ExtensionMap } from './extension-map.ts';
 import { IntegrationAccessCache } from './integration-access.ts';
 import { RECONCILE_CALL_JOB, reconcileCallJob, reconcileKey, replayParked, resumeCallsJob, sweepCallsJob, watchParked } from './jobs.ts';
+import { kickToClaim } from './metrics.ts';
 import { uisCallsProcessor } from './processor.ts';
 import { CallReconciler } from './reconciler.ts';
 
@@ -69,7 +70,7 @@ export function createCallPipeline(deps: CallPipelineDeps): CallPipeline {
   // One in-process reconcile per call at a time. A kick for a call already being reconciled only
   // asks for one more pass when the current one ends (the lease would refuse it anyway, at the
   // price of statements on the database).
-  const active = new Map<string, { again: boolean }>();
+  const active = new Map<string, { again: boolean; kickedAt: number | undefined }>();
 
   const reconcileOnce = async (integrationId: string, callSessionId: string) => {
     const out = await reconciler.reconcile(integrationId, callSessionId);
@@ -84,17 +85,21 @@ export function createCallPipeline(deps: CallPipelineDeps): CallPipeline {
 
   const kick = (integrationId: string, callSessionId: string) => {
     const key = reconcileKey(integrationId, callSessionId);
+    const kickedAt = performance.now();
     const current = active.get(key);
     if (current) {
       current.again = true;
+      current.kickedAt ??= kickedAt;
       return;
     }
-    const state = { again: false };
+    const state: { again: boolean; kickedAt: number | undefined } = { again: false, kickedAt };
     active.set(key, state);
     const p = (async () => {
       try {
         do {
           state.again = false;
+          if (state.kickedAt !== undefined) kickToClaim.observe((performance.now() - state.kickedAt) / 1000);
+          state.kickedAt = undefined;
           await reconcileOnce(integrationId, callSessionId);
         } while (state.again);
       } finally {

@@ -16,6 +16,7 @@ import { desiredCall } from './desired.ts';
 import type { ExtensionMap } from './extension-map.ts';
 import { CREDENTIALS_REJECTED, type IntegrationAccessCache } from './integration-access.ts';
 import { LeaseLostError, type CallStore, type ClaimOptions, type Claimed } from './call-store.ts';
+import { phoneRequest } from './metrics.ts';
 import { numberEvents, planStep } from './plan.ts';
 import type { PushedState } from './pushed-state.ts';
 
@@ -95,8 +96,10 @@ export class CallReconciler {
           // A create whose answer we never see must not be repeated blindly: mark it first.
           await store.beforeSend(integrationId, c, { lastSequence: c.lastSequence + events.length, createPending: true });
           let call: PhoneCall;
+          const timer = phoneRequest.startTimer({ step: 'create' });
           try {
             call = await client.createCall({ ...next.call, ...(events.length ? { events } : {}) }, { lane: 'live' });
+            timer();
           } catch (err) {
             // Refused before MoySklad created anything (our gate, or its 429): no probe needed.
             if (err instanceof RateLimitedError || findGateBusy(err)) {
@@ -109,8 +112,10 @@ export class CallReconciler {
           const events = numberEvents(next.events, c.lastSequence);
           // Sequence numbers handed out (and, where the store keeps state in memory, "an update is in flight").
           await store.beforeSend(integrationId, c, { lastSequence: c.lastSequence + events.length, createPending: false });
+          const timer = phoneRequest.startTimer({ step: events.length ? 'update-cards' : 'update' });
           try {
             await client.updateCall(c.msCallId!, { ...next.patch, ...(events.length ? { events } : {}) }, { lane: events.length ? 'live' : 'log' });
+            timer();
           } catch (err) {
             // recordUrl appends: after an unknown outcome, read the call back before sending again.
             if (isRetryable(err) && !(err instanceof RateLimitedError) && !findGateBusy(err)) {
