@@ -1,16 +1,14 @@
 // The backfill: everything MoySklad holds, read in full pages of 1000 rows without expand.
 // Reference entities (stores, channels, projects, organizations, employees) and the funnel are
 // read once and joined locally; counterparties come in full pages too, and only those that have
-// contact persons are read again, 100 at a time with expand. Pages are read ahead of the writer
-// (the rate gate paces them) and each commits with the cursor that points past it, so a restart
-// resumes at the page it stopped.
+// contact persons are read again, 100 at a time with expand. Each batch of pages commits together
+// with the cursor that points past it, so a restart resumes at the page it stopped.
 import { defineJob } from '../queue/index.ts';
 import type { IntegrationRow } from '../integrations/index.ts';
-import type { Counterparty, JsonApiClient, ListPage } from '../moysklad/index.ts';
+import type { JsonApiClient, ListPage } from '../moysklad/index.ts';
 import { clientFor, reportAuthFailure, type DealsDeps } from './deps.ts';
 import { contactRow, dealRow, stageRows } from './mapping.ts';
 import type { Scope, SyncRow } from './deals-repository.ts';
-import { inSlices, ordered, stepAside } from './pipeline.ts';
 import { readByIds } from './read-by-ids.ts';
 
 export const DEALS_BACKFILL_JOB = 'deals.backfill';
@@ -57,6 +55,25 @@ export function backfillJob(deps: DealsDeps) {
 export async function runBackfill(deps: DealsDeps, integration: IntegrationRow, deadline: number, signal?: AbortSignal): Promise<boolean> {
   const { client } = await clientFor(deps, integration);
   const s: Scope = { integrationId: integration.id, accountId: integration.accountId };
+  const parallel = deps.backfillParallel ?? 4;
+  const readAhead: ReadAhead = {};
+  try {
+    return await backfillSteps(deps, client, s, parallel, readAhead, deadline, signal);
+  } finally {
+    // No request outlives the run (a read-ahead left behind at the deadline is simply not used).
+    await readAhead.next?.pages.catch(() => {});
+  }
+}
+
+async function backfillSteps(
+  deps: DealsDeps,
+  client: JsonApiClient,
+  s: Scope,
+  parallel: number,
+  readAhead: ReadAhead,
+  deadline: number,
+  signal: AbortSignal | undefined,
+): Promise<boolean> {
   for (let step = 0; ; step++) {
     const sync = await deps.repo.getSync(s.integrationId);
     if (!sync) return true;
@@ -68,104 +85,25 @@ export async function runBackfill(deps: DealsDeps, integration: IntegrationRow, 
         await loadReferences(deps, client, s);
         break;
       case 'counterparties':
+        await pagesStep(readAhead, deps, client, s, sync, 'counterparty', parallel, 'persons', async (page, tx) => {
+          await deps.repo.upsertContacts(s, page.rows.map((c) => contactRow(c as never)), tx);
+        });
+        break;
       case 'persons':
+        await personsStep(deps, client, s, sync, parallel);
+        break;
       case 'orders':
-        await sideBySide(new Run(deps, client, s, deps.backfillParallel ?? 4, deadline, signal), sync);
+        await pagesStep(readAhead, deps, client, s, sync, 'customerorder', parallel, 'live', async (page, tx) => {
+          const rows = page.rows.map((o) => dealRow(o as never));
+          await deps.repo.upsertDeals(s, rows, 'backfill', tx);
+          const newest = rows.reduce<Date | undefined>((m, r) => (!m || r.msUpdated > m ? r.msUpdated : m), undefined);
+          if (newest) await deps.repo.raiseWatermark(s.integrationId, newest, tx);
+        });
         break;
       default:
         return true;
     }
   }
-}
-
-type Tx = Parameters<Parameters<DealsDeps['db']['transaction']>[0]>[0];
-
-class Run {
-  constructor(
-    readonly deps: DealsDeps,
-    readonly client: JsonApiClient,
-    readonly s: Scope,
-    readonly parallel: number,
-    readonly deadline: number,
-    readonly signal: AbortSignal | undefined,
-  ) {}
-
-  /** Past the slice: plan nothing new (what is already fetched is still written). */
-  stopNow(): boolean {
-    return Date.now() > this.deadline || this.signal?.aborted === true;
-  }
-
-  with(signal: AbortSignal): Run {
-    return new Run(this.deps, this.client, this.s, this.parallel, this.deadline, signal);
-  }
-}
-
-/** Rows written per statement; between slices the event loop gets a turn (see inSlices). */
-const SLICE_ROWS = 250;
-/** Units read ahead of the writer: enough to keep the gate busy through a slow write. */
-const AHEAD = 8;
-
-/**
- * Contacts (counterparties, then their persons) and orders are independent, so they are read side
- * by side through the same gate. The orders' pages are the expensive ones to write (ten indexes,
- * stage history) and the persons' requests the cheap ones, so together the database keeps up with
- * the rate budget where the orders alone would leave the gate idle while they are written.
- * Each stream resumes on its own: contacts from the cursor (counterparties) or the flags (persons),
- * orders from their progress.
- */
-async function sideBySide(run: Run, sync: SyncRow): Promise<void> {
-  const ctrl = new AbortController();
-  const onAbort = () => ctrl.abort();
-  run.signal?.addEventListener('abort', onAbort, { once: true });
-  const shared = run.with(ctrl.signal);
-  // One stream failing stops the other (no request outlives the run); its error is the run's.
-  let failure: { err: unknown } | undefined;
-  const guard = (p: Promise<void>) =>
-    p.catch((err: unknown) => {
-      failure ??= { err };
-      ctrl.abort();
-    });
-  try {
-    await Promise.all([guard(contactsStream(shared, sync)), guard(ordersStream(shared, sync))]);
-    if (failure) throw failure.err;
-  } finally {
-    run.signal?.removeEventListener('abort', onAbort);
-  }
-}
-
-async function contactsStream(run: Run, sync: SyncRow): Promise<void> {
-  const { deps, s } = run;
-  if (sync.phase === 'counterparties') {
-    const done = await pagesPhase(run, sync.cursor, sync.progress['counterparty']?.total, 'counterparty', 'counterparties', async (rows, tx) => {
-      await deps.repo.upsertContacts(s, rows.map((c) => contactRow(c as never)), tx);
-    }, async (tx) => {
-      await deps.repo.updateSync(s.integrationId, { phase: 'persons', cursor: 0 }, tx);
-    });
-    if (!done) return;
-  } else if (sync.phase !== 'persons') return;
-  let persons = sync.progress['persons'];
-  for (let pass = 0; ; pass++) {
-    if (pass > 0 && run.stopNow()) return;
-    const r = await personsPass(run, persons);
-    persons = r.persons;
-    if (r.finished) return;
-  }
-}
-
-async function ordersStream(run: Run, sync: SyncRow): Promise<void> {
-  const p = sync.progress['customerorder'];
-  if (p && p.done >= p.total) return;
-  const { deps, s } = run;
-  await pagesPhase(run, p?.done ?? 0, p?.total, 'customerorder', 'orders', async (rows, tx) => {
-    const deals = rows.map((o) => dealRow(o as never));
-    await deps.repo.upsertDeals(s, deals, 'backfill', tx);
-    const newest = deals.reduce<Date | undefined>((m, r) => (!m || r.msUpdated > m ? r.msUpdated : m), undefined);
-    if (newest) await deps.repo.raiseWatermark(s.integrationId, newest, tx);
-  }, async (tx) => {
-    if ((await deps.repo.finishBackfillStream(s.integrationId, 'orders', tx)) === 'live') {
-      deps.log.info({ integrationId: s.integrationId }, 'deals backfill finished');
-    }
-  });
 }
 
 async function loadReferences(deps: DealsDeps, client: JsonApiClient, s: Scope): Promise<void> {
@@ -200,127 +138,99 @@ function pickExtra(type: string, r: Record<string, unknown>): Record<string, unk
   return Object.fromEntries(keys.filter((k) => r[k] !== undefined).map((k) => [k, r[k]]));
 }
 
-function fetchPage(client: JsonApiClient, entity: 'counterparty' | 'customerorder', offset: number, signal: AbortSignal): Promise<ListPage<unknown>> {
-  return client.list(entity, {
-    limit: PAGE,
-    offset,
-    order: PAGE_ORDER,
-    lane: 'backfill',
-    signal,
-    // Archived counterparties are hidden by default, yet old orders point at them.
-    ...(entity === 'counterparty' && { filter: ALL_ARCHIVED }),
-  }) as Promise<ListPage<unknown>>;
+/** Reads `parallel` full pages from the cursor and commits them with the advanced cursor. */
+/** Before the total is known, read one page to learn it; then up to `parallel` at once. */
+function pageCount(known: number | undefined, cursor: number, parallel: number): number {
+  return known === undefined ? 1 : Math.max(1, Math.min(parallel, Math.ceil((known - cursor) / PAGE) || 1));
 }
 
-/**
- * Full pages from `from` to the end, read ahead of the writer; each page commits with the
- * progress (and cursor, in `cursorPhase`) that points past it; the last one also runs `finish`.
- * Until the total is known (the stream's first page) one page is read. True when the end was written.
- */
-async function pagesPhase(
-  run: Run,
-  from: number,
-  knownTotal: number | undefined,
+function fetchPages(client: JsonApiClient, entity: 'counterparty' | 'customerorder', offsets: number[]): Promise<ListPage<unknown>[]> {
+  return Promise.all(
+    offsets.map(
+      (offset) =>
+        client.list(entity, {
+          limit: PAGE,
+          offset,
+          order: PAGE_ORDER,
+          lane: 'backfill',
+          // Archived counterparties are hidden by default, yet old orders point at them.
+          ...(entity === 'counterparty' && { filter: ALL_ARCHIVED }),
+        }) as Promise<ListPage<unknown>>,
+    ),
+  );
+}
+
+type ReadAhead = { next?: { key: string; pages: Promise<ListPage<unknown>[]> } | undefined };
+
+async function pagesStep(
+  readAhead: ReadAhead,
+  deps: DealsDeps,
+  client: JsonApiClient,
+  s: Scope,
+  sync: SyncRow,
   entity: 'counterparty' | 'customerorder',
-  cursorPhase: Phase,
-  apply: (rows: unknown[], tx: Tx) => Promise<void>,
-  finish: (tx: Tx) => Promise<void>,
-): Promise<boolean> {
-  const { deps, s } = run;
-  let total = knownTotal;
-  let planned = from;
-  let first = true;
-  let finished = false;
-  await ordered<number, ListPage<unknown>>({
-    parallel: run.parallel,
-    ahead: Math.max(run.parallel, AHEAD),
-    signal: run.signal,
-    plan: () => {
-      if (!first && (run.stopNow() || total === undefined || planned >= total)) return undefined;
-      first = false;
-      const offset = planned;
-      planned += PAGE;
-      return offset;
-    },
-    fetch: async (offset, signal) => {
-      const page = await fetchPage(run.client, entity, offset, signal);
-      if (page.meta.size !== undefined) total = page.meta.size;
-      return page;
-    },
-    write: async (offset, page) => {
-      const rows = page.rows.length;
-      // A short page, or the end MoySklad reports (saves reading an empty page at a multiple of 1000).
-      const last = rows < PAGE || (page.meta.size !== undefined && offset + rows >= page.meta.size);
-      const done = offset + rows;
-      await deps.db.transaction(async (tx) => {
-        await inSlices(page.rows, SLICE_ROWS, (slice) => apply(slice, tx), deps.gate);
-        await stepAside(deps.gate, 20);
-        await deps.repo.advanceBackfill(s.integrationId, { key: entity, value: { total: last ? done : page.meta.size ?? done, done }, requests: 1, cursor: { phase: cursorPhase, at: done } }, tx);
-        if (last) await finish(tx);
-      });
-      finished = last;
-      return last;
-    },
+  parallel: number,
+  nextPhase: Phase,
+  apply: (page: ListPage<unknown>, tx: Parameters<Parameters<DealsDeps['db']['transaction']>[0]>[0]) => Promise<void>,
+): Promise<void> {
+  const count = pageCount(sync.progress[entity]?.total, sync.cursor, parallel);
+  const offsets = Array.from({ length: count }, (_, i) => sync.cursor + i * PAGE);
+  const key = `${entity}:${sync.cursor}:${count}`;
+  const pages = await (readAhead.next?.key === key ? readAhead.next.pages : fetchPages(client, entity, offsets));
+  readAhead.next = undefined;
+  let rows = 0;
+  let last = false;
+  pages.forEach((p, i) => {
+    rows += p.rows.length;
+    // A short page, or the end MoySklad reports (saves reading an empty page at a multiple of 1000).
+    if (p.rows.length < PAGE || (p.meta.size !== undefined && offsets[i]! + p.rows.length >= p.meta.size)) last = true;
   });
-  return finished;
+  const total = pages[pages.length - 1]?.meta.size ?? sync.cursor + rows;
+  if (!last) {
+    // Read the next pages while this batch is written: fetching and writing overlap, so the rate
+    // budget is not left idle during the database work.
+    const nextCursor = sync.cursor + rows;
+    const nextCount = pageCount(total, nextCursor, parallel);
+    const nextOffsets = Array.from({ length: nextCount }, (_, i) => nextCursor + i * PAGE);
+    readAhead.next = { key: `${entity}:${nextCursor}:${nextCount}`, pages: fetchPages(client, entity, nextOffsets) };
+    readAhead.next.pages.catch(() => {}); // awaited (and its error seen) by the next step, if any
+  }
+  await deps.db.transaction(async (tx) => {
+    for (const p of pages) if (p.rows.length) await apply(p, tx);
+    const progress = { ...sync.progress, [entity]: { total, done: sync.cursor + rows } };
+    await deps.repo.addRequests(s.integrationId, pages.length, tx);
+    if (last) {
+      const done = nextPhase === 'live';
+      await deps.repo.updateSync(s.integrationId, { phase: nextPhase, cursor: 0, progress, ...(done && { finishedAt: new Date(), error: null }) }, tx);
+    } else {
+      await deps.repo.updateSync(s.integrationId, { cursor: sync.cursor + rows, progress }, tx);
+    }
+  });
+  if (last && nextPhase === 'live') {
+    deps.log.info({ integrationId: s.integrationId, orders: total }, 'deals backfill finished');
+  }
 }
 
-/** Ids read per request with expand (MoySklad's expand limit is 100 rows). */
-const PERSONS_CHUNK = 100;
-/** Ids planned per pass; a pass that is full is followed by another. */
-const PERSONS_PASS = 50 * PERSONS_CHUNK;
-
-type Progress = { total: number; done: number };
-
-/**
- * Contact persons of counterparties that have them: 100 ids per request with expand. A contact's
- * flag is cleared as its chunk commits, so the flags are the cursor. Finished when no id is left.
- */
-async function personsPass(run: Run, known: Progress | undefined): Promise<{ finished: boolean; persons: Progress }> {
-  const { deps, client, s } = run;
-  const ids = await deps.repo.contactsNeedingPersons(s.integrationId, PERSONS_PASS);
-  let persons = known ?? { total: await deps.repo.countContactsNeedingPersons(s.integrationId), done: 0 };
-  // A pass shorter than the limit holds every id left: its last chunk ends the stream.
-  const finalPass = ids.length < PERSONS_PASS;
-  if (ids.length === 0) {
-    await deps.db.transaction(async (tx) => {
-      await deps.repo.advanceBackfill(s.integrationId, { key: 'persons', value: persons, requests: 0 }, tx);
-      await deps.repo.finishBackfillStream(s.integrationId, 'contacts', tx);
-    });
-    return { finished: true, persons };
+/** Contact persons of counterparties that have them: 100 ids per request with expand. */
+async function personsStep(deps: DealsDeps, client: JsonApiClient, s: Scope, sync: SyncRow, parallel: number): Promise<void> {
+  const CHUNK = 100;
+  const ids = await deps.repo.contactsNeedingPersons(s.integrationId, CHUNK * parallel);
+  if (sync.progress['persons'] === undefined) {
+    const total = await deps.repo.countContactsNeedingPersons(s.integrationId);
+    sync.progress = { ...sync.progress, persons: { total, done: 0 } };
   }
-  let next = 0;
-  let first = true;
-  let finished = false;
-  await ordered<{ ids: string[]; end: boolean }, Counterparty[]>({
-    parallel: run.parallel,
-    ahead: Math.max(run.parallel, AHEAD),
-    signal: run.signal,
-    plan: () => {
-      if (next >= ids.length || (!first && run.stopNow())) return undefined;
-      first = false;
-      const part = ids.slice(next, next + PERSONS_CHUNK);
-      next += part.length;
-      return { ids: part, end: next >= ids.length };
-    },
-    fetch: async (unit, signal) => (await readByIds(client, 'counterparty', unit.ids, { expand: 'contactpersons', lane: 'backfill', signal })).rows,
-    write: async (unit, found) => {
-      const seen = new Set(found.map((c) => c.id));
-      persons = { total: persons.total, done: persons.done + unit.ids.length };
-      const last = unit.end && finalPass;
-      await stepAside(deps.gate, 40);
-      await deps.db.transaction(async (tx) => {
-        // Expanded rows always carry their persons: even an empty list settles the flag.
-        await deps.repo.upsertContacts(s, found.map((c) => ({ ...contactRow(c), needsPersons: false })), tx);
-        await deps.repo.markContactsDeleted(s, unit.ids.filter((id) => !seen.has(id)), tx);
-        await deps.repo.advanceBackfill(s.integrationId, { key: 'persons', value: persons, requests: 1 }, tx);
-        if (last && (await deps.repo.finishBackfillStream(s.integrationId, 'contacts', tx)) === 'live') {
-          deps.log.info({ integrationId: s.integrationId }, 'deals backfill finished');
-        }
-      });
-      finished = last;
-      return last;
-    },
+  const chunks: string[][] = [];
+  for (let i = 0; i < ids.length; i += CHUNK) chunks.push(ids.slice(i, i + CHUNK));
+  const results = await Promise.all(chunks.map((part) => readByIds(client, 'counterparty', part, { expand: 'contactpersons', lane: 'backfill' })));
+  const found = results.flatMap((r) => r.rows);
+  const seen = new Set(found.map((c) => c.id));
+  await deps.db.transaction(async (tx) => {
+    // Expanded rows always carry their persons: even an empty list settles the flag.
+    await deps.repo.upsertContacts(s, found.map((c) => ({ ...contactRow(c), needsPersons: false })), tx);
+    await deps.repo.markContactsDeleted(s, ids.filter((id) => !seen.has(id)), tx);
+    await deps.repo.addRequests(s.integrationId, chunks.length, tx);
+    const prev = sync.progress['persons'] ?? { total: 0, done: 0 };
+    const progress = { ...sync.progress, persons: { total: prev.total, done: prev.done + ids.length } };
+    await deps.repo.updateSync(s.integrationId, ids.length < CHUNK * parallel ? { phase: 'orders', cursor: 0, progress } : { progress }, tx);
   });
-  return { finished, persons };
 }

@@ -3,7 +3,6 @@
 import { and, eq, inArray, isNull, sql } from 'drizzle-orm';
 import { tables, type Db, type DbOrTx } from '../db/index.ts';
 import { phoneKeysOf, type ContactRow, type DealRow, type StageRow } from './mapping.ts';
-import { recordset, run } from './sql-rows.ts';
 
 export type Scope = { integrationId: string; accountId: string };
 export type SyncRow = typeof tables.dealSyncs.$inferSelect;
@@ -16,50 +15,6 @@ function chunks<T>(xs: T[], n = CHUNK): T[][] {
   return out;
 }
 const excluded = (col: string) => sql.raw(`excluded.${col}`);
-
-/** Columns of `deals` written from a DealRow, with their SQL types (order = insert order). */
-const DEAL_COLUMNS = [
-  ['id', 'text'],
-  ['name', 'text'],
-  ['moment', 'timestamptz'],
-  ['ms_created', 'timestamptz'],
-  ['ms_updated', 'timestamptz'],
-  ['sum', 'bigint'],
-  ['payed_sum', 'bigint'],
-  ['state_id', 'text'],
-  ['store_id', 'text'],
-  ['sales_channel_id', 'text'],
-  ['project_id', 'text'],
-  ['organization_id', 'text'],
-  ['owner_id', 'text'],
-  ['agent_id', 'text'],
-  ['description', 'text'],
-  ['attributes', 'jsonb'],
-] as const;
-
-const CONTACT_COLUMNS = [
-  ['id', 'text'],
-  ['name', 'text'],
-  ['company_type', 'text'],
-  ['phones', 'jsonb'],
-  ['emails', 'jsonb'],
-  ['persons', 'jsonb'],
-  ['needs_persons', 'boolean'],
-  ['ms_updated', 'timestamptz'],
-] as const;
-
-/**
- * One row per id (the most recently updated; the later one on a tie). A batch can name a row twice
- * when MoySklad's offsets shift between two pages, and one upsert may not touch a row twice.
- */
-function latestById<T extends { id: string }>(rows: T[], updated: (r: T) => Date): T[] {
-  const byId = new Map<string, T>();
-  for (const r of rows) {
-    const prev = byId.get(r.id);
-    if (!prev || updated(prev).getTime() <= updated(r).getTime()) byId.set(r.id, r);
-  }
-  return byId.size === rows.length ? rows : [...byId.values()];
-}
 
 export class DealsRepository {
   constructor(readonly db: Db) {}
@@ -93,50 +48,6 @@ export class DealsRepository {
       .update(tables.dealSyncs)
       .set({ requests: sql`${tables.dealSyncs.requests} + ${n}`, updatedAt: new Date() })
       .where(eq(tables.dealSyncs.integrationId, integrationId));
-  }
-
-  /**
-   * One backfill stream's step: merges its own key of `progress` (the contacts and the orders
-   * streams run side by side, each owning its keys), counts its requests, and moves `cursor` when
-   * the sync is in `cursorPhase` (the phase whose cursor the UI and a restart read).
-   */
-  async advanceBackfill(
-    integrationId: string,
-    step: { key: string; value: { total: number; done: number }; requests: number; cursor?: { phase: string; at: number } },
-    db: DbOrTx,
-  ): Promise<void> {
-    const cursor = step.cursor ? sql`case when phase = ${step.cursor.phase}::text then ${step.cursor.at}::int else cursor end` : sql`cursor`;
-    await db.execute(sql`
-      update deal_syncs set
-        progress = progress || jsonb_build_object(${step.key}::text, ${JSON.stringify(step.value)}::jsonb),
-        requests = requests + ${step.requests}::int,
-        cursor = ${cursor},
-        updated_at = now()
-      where integration_id = ${integrationId}::uuid`);
-  }
-
-  /**
-   * Ends one stream of the backfill: contacts (counterparties and persons) or orders. Whichever
-   * ends second makes the sync live; the row lock orders the two, so neither misses the other.
-   * Returns the phase after the update.
-   */
-  async finishBackfillStream(integrationId: string, stream: 'contacts' | 'orders', db: DbOrTx): Promise<string | undefined> {
-    const ordersDone = sql`coalesce((progress -> 'customerorder' ->> 'done')::int >= (progress -> 'customerorder' ->> 'total')::int, false)`;
-    const next = stream === 'contacts' ? sql`case when ${ordersDone} then 'live' else 'orders' end` : sql`case when phase = 'orders' then 'live' else phase end`;
-    const { rows } = await run(
-      db,
-      sql`
-      update deal_syncs set
-        phase = ${next},
-        -- In the orders phase the cursor is the orders' (what a restart and the cabinet read).
-        cursor = case when ${next} = 'orders' then coalesce((progress -> 'customerorder' ->> 'done')::int, 0) else cursor end,
-        finished_at = case when ${next} = 'live' then now() else finished_at end,
-        error = case when ${next} = 'live' then null else error end,
-        updated_at = now()
-      where integration_id = ${integrationId}::uuid
-      returning phase`,
-    );
-    return rows[0]?.['phase'] as string | undefined;
   }
 
   /** Moves the watermark forward only. */
@@ -187,44 +98,30 @@ export class DealsRepository {
 
   // ---- contacts -------------------------------------------------------------------------------
 
-  /**
-   * Upserts counterparties; keeps known contact persons when the row came without them. One
-   * statement for the rows and one for their phone keys, however many rows.
-   */
+  /** Upserts counterparties; keeps known contact persons when the row came without them. */
   async upsertContacts(s: Scope, rows: ContactRow[], db: DbOrTx): Promise<void> {
-    if (rows.length === 0) return;
-    const input = latestById(rows, (r) => r.msUpdated).map((r) => ({
-      id: r.id,
-      name: r.name,
-      company_type: r.companyType,
-      phones: r.phones,
-      emails: r.emails,
-      persons: r.persons,
-      needs_persons: r.needsPersons,
-      ms_updated: r.msUpdated,
-      keys: phoneKeysOf(r.phones),
-    }));
-    await db.execute(sql`
-      insert into deal_contacts as c (integration_id, account_id, id, name, company_type, phones, emails, persons, needs_persons, ms_updated, deleted_at, changed_at)
-      select ${s.integrationId}::uuid, ${s.accountId}::uuid, x.id, x.name, x.company_type, x.phones, x.emails, x.persons, x.needs_persons, x.ms_updated, null, ${new Date()}::timestamptz
-      from ${recordset(input, CONTACT_COLUMNS)}
-      on conflict (integration_id, id) do update set
-        name = excluded.name, company_type = excluded.company_type, phones = excluded.phones, emails = excluded.emails,
-        persons = case when excluded.needs_persons then c.persons else excluded.persons end,
-        needs_persons = excluded.needs_persons, ms_updated = excluded.ms_updated, deleted_at = null, changed_at = excluded.changed_at`);
-    // Phone keys: exactly this batch's keys (persons' phones are added once they are read). Stale
-    // keys go, new ones come; keys that stay are not rewritten. The two touch disjoint rows.
-    await db.execute(sql`
-      with input as (select x.id, k.key from ${recordset(input, [['id', 'text'], ['keys', 'jsonb']])}, jsonb_array_elements_text(x.keys) as k(key)),
-      stale as (
-        delete from deal_contact_phones p
-        where p.integration_id = ${s.integrationId}::uuid
-          and p.contact_id = any(array(select x.id from ${recordset(input, [['id', 'text']])}))
-          and not exists (select 1 from input i where i.id = p.contact_id and i.key = p.phone_key)
-      )
-      insert into deal_contact_phones (integration_id, account_id, contact_id, phone_key)
-      select ${s.integrationId}::uuid, ${s.accountId}::uuid, i.id, i.key from input i
-      on conflict do nothing`);
+    const c = tables.dealContacts;
+    for (const part of chunks(rows)) {
+      const withPersons = part.filter((r) => !r.needsPersons);
+      const without = part.filter((r) => r.needsPersons);
+      for (const [group, personsKnown] of [[withPersons, true], [without, false]] as const) {
+        if (group.length === 0) continue;
+        await db
+          .insert(c)
+          .values(group.map((r) => ({ ...s, id: r.id, name: r.name, companyType: r.companyType, phones: r.phones, emails: r.emails, persons: r.persons, needsPersons: r.needsPersons, msUpdated: r.msUpdated, deletedAt: null, changedAt: new Date() })))
+          .onConflictDoUpdate({
+            target: [c.integrationId, c.id],
+            set: personsKnown
+              ? { name: excluded('name'), companyType: excluded('company_type'), phones: excluded('phones'), emails: excluded('emails'), persons: excluded('persons'), needsPersons: false, msUpdated: excluded('ms_updated'), deletedAt: null, changedAt: excluded('changed_at') }
+              : { name: excluded('name'), companyType: excluded('company_type'), phones: excluded('phones'), emails: excluded('emails'), needsPersons: true, msUpdated: excluded('ms_updated'), deletedAt: null, changedAt: excluded('changed_at') },
+          });
+      }
+      // Phone keys: replace this batch's keys (persons' phones are added once they are read).
+      const ids = part.map((r) => r.id);
+      await db.delete(tables.dealContactPhones).where(and(eq(tables.dealContactPhones.integrationId, s.integrationId), inArray(tables.dealContactPhones.contactId, ids)));
+      const keys = part.flatMap((r) => phoneKeysOf(r.phones).map((phoneKey) => ({ ...s, contactId: r.id, phoneKey })));
+      if (keys.length) await db.insert(tables.dealContactPhones).values(keys).onConflictDoNothing();
+    }
   }
 
   async contactsNeedingPersons(integrationId: string, limit: number, db: DbOrTx = this.db): Promise<string[]> {
@@ -258,73 +155,58 @@ export class DealsRepository {
   /**
    * Upserts orders and records stage changes. A row older than what we hold (an out-of-order read)
    * changes nothing. `stageTimes` gives the time of the change per deal when a webhook told us;
-   * otherwise MoySklad's `updated` of the order is used. One statement per call: the previous
-   * state, the upsert, closing the stages left and opening the stages entered all read the same
-   * snapshot (the state before this statement).
+   * otherwise MoySklad's `updated` of the order is used.
    */
   async upsertDeals(s: Scope, rows: DealRow[], source: HistorySource, db: DbOrTx, stageTimes: Map<string, Date> = new Map()): Promise<{ inserted: number; stageChanges: number }> {
-    if (rows.length === 0) return { inserted: 0, stageChanges: 0 };
-    const input = latestById(rows, (r) => r.msUpdated).map((r, ord) => ({
-      ord,
-      id: r.id,
-      name: r.name,
-      moment: r.moment,
-      ms_created: r.msCreated,
-      ms_updated: r.msUpdated,
-      sum: r.sum,
-      payed_sum: r.payedSum,
-      state_id: r.stateId,
-      store_id: r.storeId,
-      sales_channel_id: r.salesChannelId,
-      project_id: r.projectId,
-      organization_id: r.organizationId,
-      owner_id: r.ownerId,
-      agent_id: r.agentId,
-      description: r.description,
-      attributes: r.attributes,
-      // A first sighting: the stage was entered at the latest when the order was created (or when
-      // the webhook says); a change of stage happened at the latest at the order's `updated`.
-      new_at: source === 'webhook' ? stageTimes.get(r.id) ?? r.msCreated : r.msCreated,
-      change_at: stageTimes.get(r.id) ?? r.msUpdated,
-    }));
-    const iid = sql`${s.integrationId}::uuid`;
-    const aid = sql`${s.accountId}::uuid`;
-    const cols = sql.raw(DEAL_COLUMNS.map(([c]) => c).join(', '));
-    const xcols = sql.raw(DEAL_COLUMNS.map(([c]) => `x.${c}`).join(', '));
-    const sets = sql.raw(DEAL_COLUMNS.filter(([c]) => c !== 'id').map(([c]) => `${c} = excluded.${c}`).join(', '));
-    const { rows: out } = await run(
-      db,
-      sql`
-      with input as (select * from ${recordset(input, [...DEAL_COLUMNS, ['ord', 'int'], ['new_at', 'timestamptz'], ['change_at', 'timestamptz']])}),
-      -- "= any(array(…))" makes every lookup an index probe; a join or "in (select …)" is planned as
-      -- a scan of all the integration's rows, which grows with every page written.
-      prev as (select d.id, d.state_id, d.ms_updated from deals d where d.integration_id = ${iid} and d.id = any(array(select id from input))),
-      upserted as (
-        insert into deals as d (integration_id, account_id, ${cols}, deleted_at, changed_at)
-        select ${iid}, ${aid}, ${xcols}, null, ${new Date()}::timestamptz from input x
-        on conflict (integration_id, id) do update set ${sets}, deleted_at = excluded.deleted_at, changed_at = excluded.changed_at
-        -- Older reads change nothing; an equal read rewrites only if it differs (no feed churn).
-        where d.ms_updated < excluded.ms_updated
-           or (d.ms_updated = excluded.ms_updated and row(d.state_id, d.sum, d.name, d.deleted_at, d.owner_id)
-               is distinct from row(excluded.state_id, excluded.sum, excluded.name, excluded.deleted_at, excluded.owner_id))
-      ),
-      changes as (
-        select x.ord, x.id as deal_id, x.state_id, p.id is not null as had_previous, case when p.id is null then x.new_at else x.change_at end as at
-        from input x left join prev p on p.id = x.id
-        where p.id is null or (p.ms_updated <= x.ms_updated and p.state_id is distinct from x.state_id)
-      ),
-      closed as (
-        update deal_stage_history h set left_at = c.at from changes c
-        where c.had_previous and h.integration_id = ${iid} and h.deal_id = c.deal_id and h.left_at is null
-          and h.deal_id = any(array(select deal_id from changes where had_previous))
-      ),
-      opened as (
-        insert into deal_stage_history (integration_id, account_id, deal_id, state_id, entered_at, source)
-        select ${iid}, ${aid}, c.deal_id, c.state_id, c.at, ${source}::text from changes c order by c.ord
-      )
-      select count(*) filter (where not had_previous)::int as inserted, count(*) filter (where had_previous)::int as stage_changes from changes`,
-    );
-    return { inserted: Number(out[0]?.['inserted'] ?? 0), stageChanges: Number(out[0]?.['stage_changes'] ?? 0) };
+    const d = tables.deals;
+    let inserted = 0;
+    let stageChanges = 0;
+    for (const part of chunks(rows)) {
+      const ids = part.map((r) => r.id);
+      const before = await db
+        .select({ id: d.id, stateId: d.stateId, msUpdated: d.msUpdated, deletedAt: d.deletedAt })
+        .from(d)
+        .where(and(eq(d.integrationId, s.integrationId), inArray(d.id, ids)));
+      const known = new Map(before.map((b) => [b.id, b]));
+      const now = new Date();
+      await db
+        .insert(d)
+        .values(part.map((r) => ({ ...s, ...r, deletedAt: null, changedAt: now })))
+        .onConflictDoUpdate({
+          target: [d.integrationId, d.id],
+          set: Object.fromEntries(
+            ['name', 'moment', 'ms_created', 'ms_updated', 'sum', 'payed_sum', 'state_id', 'store_id', 'sales_channel_id', 'project_id', 'organization_id', 'owner_id', 'agent_id', 'description', 'attributes', 'deleted_at', 'changed_at'].map((col) => [
+              col.replace(/_([a-z])/g, (_m, ch: string) => ch.toUpperCase()),
+              excluded(col),
+            ]),
+          ),
+          // Older reads change nothing; an equal read rewrites only if it differs (no feed churn).
+          setWhere: sql`${d.msUpdated} < excluded.ms_updated or (${d.msUpdated} = excluded.ms_updated and row(${d.stateId}, ${d.sum}, ${d.name}, ${d.deletedAt}, ${d.ownerId}) is distinct from row(excluded.state_id, excluded.sum, excluded.name, excluded.deleted_at, excluded.owner_id))`,
+        });
+      const changes: Array<{ dealId: string; stateId: string | null; at: Date; hadPrevious: boolean }> = [];
+      for (const r of part) {
+        const b = known.get(r.id);
+        if (!b) {
+          inserted++;
+          // A first sighting: the stage was entered at the latest when the order was last updated.
+          changes.push({ dealId: r.id, stateId: r.stateId, at: source === 'webhook' ? stageTimes.get(r.id) ?? r.msCreated : r.msCreated, hadPrevious: false });
+        } else if (b.msUpdated.getTime() <= r.msUpdated.getTime() && b.stateId !== r.stateId) {
+          changes.push({ dealId: r.id, stateId: r.stateId, at: stageTimes.get(r.id) ?? r.msUpdated, hadPrevious: true });
+        }
+      }
+      if (changes.length) {
+        stageChanges += changes.filter((c) => c.hadPrevious).length;
+        const closing = changes.filter((c) => c.hadPrevious);
+        for (const c of closing) {
+          await db
+            .update(tables.dealStageHistory)
+            .set({ leftAt: c.at })
+            .where(and(eq(tables.dealStageHistory.integrationId, s.integrationId), eq(tables.dealStageHistory.dealId, c.dealId), isNull(tables.dealStageHistory.leftAt)));
+        }
+        await db.insert(tables.dealStageHistory).values(changes.map((c) => ({ ...s, dealId: c.dealId, stateId: c.stateId, enteredAt: c.at, source })));
+      }
+    }
+    return { inserted, stageChanges };
   }
 
   /** Marks deals deleted (never erases them). Returns how many were live. */

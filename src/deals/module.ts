@@ -26,10 +26,8 @@ export function dealsModule(ctx: AppContext): DealsModule {
       integrations: ctx.integrationsRepo,
       queue: () => ctx.queue,
       // The backfill keeps its page cursor, but a busy backfill lane is cheaper to wait out in-process
-      // than to reschedule page by page. Activation and webhook follow-ups ('log' lane) make several
-      // requests in a row and the lane has almost no burst: a short wait (about three of the slowest
-      // intervals) is taken in-process too; longer ones reschedule through the queue.
-      gate: patientGate(ctx.gate, { shortWaitMs: 1000 }),
+      // than to reschedule page by page; webhook follow-ups ('log' lane) reschedule through the queue.
+      gate: patientGate(ctx.gate),
       log: ctx.log.child({ module: 'deals' }),
       jsonApiUrl: ctx.config.apis.moyskladJson,
       publicUrl: ctx.config.publicUrl,

@@ -9,14 +9,14 @@ export async function readByIds<E extends 'counterparty' | 'customerorder'>(
   client: JsonApiClient,
   entity: E,
   ids: string[],
-  opts: { lane: GateLane; expand?: string; signal?: AbortSignal },
+  opts: { lane: GateLane; expand?: string },
 ): Promise<{ rows: Array<E extends 'counterparty' ? Counterparty : CustomerOrder>; requests: number }> {
   const rows: Array<E extends 'counterparty' ? Counterparty : CustomerOrder> = [];
   let requests = 0;
   for (let i = 0; i < ids.length; i += IDS_PER_REQUEST) {
     const part = ids.slice(i, i + IDS_PER_REQUEST);
     const filter: Array<[string, '=', string | boolean]> = [...part.map((id): [string, '=', string] => ['id', '=', id]), ...(entity === 'counterparty' ? ALL_ARCHIVED : [])];
-    const page = await client.list(entity, { filter, limit: part.length, lane: opts.lane, ...(opts.expand && { expand: opts.expand }), ...(opts.signal && { signal: opts.signal }) });
+    const page = await client.list(entity, { filter, limit: part.length, lane: opts.lane, ...(opts.expand && { expand: opts.expand }) });
     requests++;
     rows.push(...(page.rows as Array<E extends 'counterparty' ? Counterparty : CustomerOrder>));
   }

@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import pg from 'pg';
 import { RateLimitedError, type GateKey, type GateLane } from '../../src/moysklad/index.ts';
-import { DbRateGate, GateBusyError, patientGate, takeParams, type RateGateLimitsInput } from '../../src/moysklad/rate-gate/index.ts';
+import { DbRateGate, GateBusyError, takeParams, type RateGateLimitsInput } from '../../src/moysklad/rate-gate/index.ts';
 import { postgresSkip } from '../helpers/postgres.ts';
 import { maxInWindow, okResponse, openShared, principal, sleep, type DbKind } from './rate-gate-helpers.ts';
 
@@ -54,11 +54,11 @@ for (const kind of ['pglite', 'postgres'] as DbKind[]) {
       await Promise.all((['live', 'log', 'backfill'] as const).flatMap((lane) => [worker(g1, lane), worker(g2, lane)]));
       const inWindow = maxInWindow(sent, 600);
       assert.ok(inWindow <= 10, `at most 10 in any 600 ms window, saw ${inWindow}`);
-      // No burst beyond the live lane's slack, then the steady pace of ≈ 9.5 per 615 ms: ≈ 1 + 1300/65 ≈ 21.
-      assert.ok(sent.length >= 17, `the budget is used, not wasted: ${sent.length} sent in 1.3 s`);
+      // Depth 3 ⇒ a burst of 3, then the steady pace of 8 per 615 ms: ≈ 3 + 8·(1.3/0.615) ≈ 19.
+      assert.ok(sent.length >= 16, `the budget is used, not wasted: ${sent.length} sent in 1.3 s`);
     });
 
-    test('no more than 5 requests in flight across instances; backfill keeps a slot free', async () => {
+    test('no more than 5 requests in flight across instances; backfill keeps 2 slots free', async () => {
       const limits: RateGateLimitsInput = { apis: { json: { units: 1000, windowMs: 1000 } }, liveMaxWaitMs: 5000 };
       const [g1, g2] = gates(limits);
       const p = principal('inflight');
@@ -77,30 +77,7 @@ for (const kind of ['pglite', 'postgres'] as DbKind[]) {
       peak = 0;
       const stopAt = Date.now() + 5000;
       await Promise.all(Array.from({ length: 9 }, (_, i) => persist(i % 2 ? g1 : g2, key(p, 'backfill'), slow, stopAt)));
-      assert.equal(peak, 4, 'backfill stops at 5 − 1 in flight');
-    });
-
-    test('a patient waiter stopped by the in-flight cap goes when a slot of this process frees, not a poll later', async () => {
-      const limits: RateGateLimitsInput = { apis: { json: { units: 1000, windowMs: 1000 } } };
-      const [g1] = gates(limits);
-      const patient = patientGate(g1);
-      const p = principal('slots');
-      const release: Array<() => void> = [];
-      const held = Array.from({ length: 4 }, () => patient.run(key(p, 'backfill'), () => new Promise<Response>((r) => release.push(() => r(okResponse())))));
-      while (release.length < 4) await sleep(5);
-      let startedAt = 0;
-      const fifth = patient.run(key(p, 'backfill'), async () => {
-        startedAt = Date.now();
-        return okResponse();
-      });
-      await sleep(60);
-      assert.equal(startedAt, 0, 'four backfill requests in flight: the fifth waits');
-      const freedAt = Date.now();
-      release[0]!();
-      await fifth;
-      assert.ok(startedAt - freedAt < g1.limits.inFlightRetryMs / 2, `went ${startedAt - freedAt} ms after the slot freed`);
-      release.slice(1).forEach((r) => r());
-      await Promise.all(held);
+      assert.equal(peak, 3, 'backfill stops at 5 − 2 in flight');
     });
 
     test('with a backfill saturating the budget, a pop-up card gets its token within one interval', async () => {
@@ -138,7 +115,6 @@ for (const kind of ['pglite', 'postgres'] as DbKind[]) {
       assert.ok(backfilled >= 4 && backfilled + 6 >= 10, `backfill kept running (${backfilled})`);
       const worstLive = Math.max(...waits.live);
       assert.ok(worstLive < interval, `live waited ${worstLive} ms (${waits.live.join(', ')}); one interval is ${interval.toFixed(0)} ms`);
-      assert.ok(worstLive <= g1.limits.liveMaxWaitMs, 'live never waits longer than it may');
       const worstLog = Math.max(...waits.log);
       assert.ok(worstLog < 2 * interval, `log waited ${worstLog} ms (${waits.log.join(', ')})`);
     });
@@ -147,25 +123,15 @@ for (const kind of ['pglite', 'postgres'] as DbKind[]) {
       const limits: RateGateLimitsInput = { apis: { json: { units: 6, windowMs: 1000, safetyMs: 0 } }, liveMaxWaitMs: 100 };
       const [g1] = gates(limits);
       const p = principal('busy');
-      const live = takeParams(g1.limits, 'json', 'live', 1);
-      const backfill = takeParams(g1.limits, 'json', 'backfill', 1);
-      // Drain: live goes at once, then waits in-process (< 100 ms) while its tolerance lasts.
-      let taken = 0;
-      for (;;) {
-        const r = await g1.run(key(p, 'live'), async () => okResponse()).catch((e: unknown) => e);
-        if (r instanceof GateBusyError) break;
-        taken++;
-      }
-      assert.ok(taken >= 1 && taken <= 3, `live took ${taken} before its wait would exceed 100 ms`);
+      // Drain the bucket: live takes the whole depth (3), then waits 250 ms per token.
+      for (let i = 0; i < 3; i++) await g1.run(key(p, 'live'), async () => okResponse());
       const t0 = Date.now();
       const err = await g1.run(key(p, 'backfill'), async () => okResponse()).catch((e: unknown) => e);
       assert.ok(err instanceof GateBusyError, String(err));
       assert.equal(err.reason, 'rate');
       assert.ok(Date.now() - t0 < 50, 'backfill is not parked');
-      // TAT sits at most one live step ahead; backfill goes once it is within its own (smaller) reach.
       const ahead = err.retryAt.getTime() - Date.now();
-      const most = live.liveMaxAheadMs + backfill.incrementMs - backfill.maxAheadMs;
-      assert.ok(ahead > 100 && ahead <= most + 20, `backfill retry in ${ahead} ms (at most ${most.toFixed(0)})`);
+      assert.ok(ahead > 400 && ahead <= 1000, `backfill retry in ${ahead} ms`);
       const t1 = Date.now();
       const liveErr = await g1.run(key(p, 'live'), async () => okResponse()).catch((e: unknown) => e);
       assert.ok(liveErr instanceof GateBusyError && liveErr.lane === 'live', String(liveErr));
@@ -243,10 +209,8 @@ for (const kind of ['pglite', 'postgres'] as DbKind[]) {
       const [g1, g2] = gates(limits);
       const noisy = principal('noisy');
       const quiet = principal('quiet');
-      // Noisy spends its rate budget (live waits nothing here: liveMaxWaitMs 0).
-      let spent = 0;
-      while (!((await g1.run(key(noisy, 'live'), async () => okResponse()).catch((e: unknown) => e)) instanceof GateBusyError)) spent++;
-      assert.ok(spent >= 1);
+      for (let i = 0; i < 3; i++) await g1.run(key(noisy, 'live'), async () => okResponse());
+      assert.ok((await g1.run(key(noisy, 'live'), async () => okResponse()).catch((e: unknown) => e)) instanceof GateBusyError);
       // Noisy also holds all its slots.
       let release!: () => void;
       const hold = new Promise<void>((r) => (release = r));
@@ -259,7 +223,7 @@ for (const kind of ['pglite', 'postgres'] as DbKind[]) {
       const full = await g1.run(key(noisy, 'live', 'phone'), async () => okResponse()).catch((e: unknown) => e);
       assert.ok(full instanceof GateBusyError && full.reason === 'in-flight', String(full));
       const t0 = Date.now();
-      for (let i = 0; i < spent; i++) await g2.run(key(quiet, 'live'), async () => okResponse());
+      for (let i = 0; i < 3; i++) await g2.run(key(quiet, 'live'), async () => okResponse());
       for (let i = 0; i < 5; i++) await g2.run(key(quiet, 'live', 'phone'), async () => okResponse());
       assert.ok(Date.now() - t0 < 500, 'the quiet principal never waited');
       release();

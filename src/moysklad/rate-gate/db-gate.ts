@@ -6,9 +6,9 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import type { Logger } from 'pino';
 import type { DbOrTx } from '../../db/index.ts';
 import { RateLimitedError } from '../errors.ts';
-import { readRateLimitHeaders, type GateKey, type MoyskladApi, type RequestGate } from '../gate.ts';
+import { readRateLimitHeaders, type GateKey, type RequestGate } from '../gate.ts';
 import { GateBusyError, type GateBusyReason } from './errors.ts';
-import { backoffOffsetMs, rateReadyAt, resolveLimits, safetyMs, takeParams, type RateGateLimits, type RateGateLimitsInput, type TakeParams } from './limits.ts';
+import { backoffOffsetMs, rateReadyAt, resolveLimits, takeParams, type RateGateLimits, type RateGateLimitsInput, type TakeParams } from './limits.ts';
 import { RateGateStore, type GateRow, type GateStore, type TakeResult } from './store.ts';
 
 export interface DbRateGateOptions {
@@ -32,8 +32,6 @@ export class DbRateGate implements RequestGate {
   /** Per row: the latest TAT this process has seen and the database clock's offset from ours. */
   private readonly seen = new Map<string, { tatMs: number; offsetMs: number }>();
   private readonly chains = new Map<string, Promise<void>>();
-  /** Per row: leases this process holds, and a signal for the next one it releases. */
-  private readonly local = new Map<string, LocalLeases>();
 
   constructor(
     db: DbOrTx,
@@ -48,17 +46,14 @@ export class DbRateGate implements RequestGate {
     const row: GateRow = { principal: key.principal, api: key.api };
     const p = takeParams(this.limits, key.api, key.lane, key.weight);
     const leaseId = await this.acquire(key, row, p);
-    const mine = this.localLeases(rowId(row));
-    mine.held++;
     const { leaseMs } = this.limits;
     const renewal = setInterval(() => {
       this.store.renew(row, leaseId, leaseMs).catch((err: unknown) => this.opts.log?.warn({ err }, 'rate gate: lease renewal failed'));
     }, Math.max(10, Math.floor(leaseMs / 3)));
     renewal.unref();
     try {
-      const sentAt = Date.now();
       const res = await send();
-      if (this.followRemaining) await this.followHeaders(row, key.api, p, res, sentAt);
+      if (this.followRemaining) await this.followHeaders(row, p, res);
       return res;
     } catch (err) {
       if (!(err instanceof RateLimitedError)) throw err;
@@ -71,22 +66,7 @@ export class DbRateGate implements RequestGate {
     } finally {
       clearInterval(renewal);
       await this.store.release(row, leaseId).catch((err: unknown) => this.opts.log?.warn({ err }, 'rate gate: lease release failed'));
-      mine.held--;
-      const fire = mine.release;
-      rearm(mine);
-      if (mine.held === 0) this.local.delete(rowId(row));
-      fire();
     }
-  }
-
-  private localLeases(id: string): LocalLeases {
-    let l = this.local.get(id);
-    if (!l) {
-      l = { held: 0, released: Promise.resolve(), release: () => {} };
-      rearm(l);
-      this.local.set(id, l);
-    }
-    return l;
   }
 
   /** Takes a token and a lease; only the live lane waits, and only up to `liveMaxWaitMs`. */
@@ -109,11 +89,7 @@ export class DbRateGate implements RequestGate {
         }
       }
       const wait = Math.max(rateWait, slotsFull ? l.inFlightRetryMs : 0);
-      const err = this.busy(key, reason, local(r.nowMs + wait));
-      // Slots held here free up when their requests end: an in-process waiter need not poll.
-      const mine = this.local.get(rowId(row));
-      if (reason === 'in-flight' && mine && mine.held > 0) err.wake = mine.released;
-      throw err;
+      throw this.busy(key, reason, local(r.nowMs + wait));
     }
   }
 
@@ -157,27 +133,14 @@ export class DbRateGate implements RequestGate {
     }
   }
 
-  /**
-   * `X-RateLimit-Remaining: 0` says the window was full when MoySklad counted this request, and
-   * `X-Lognex-Reset` when its oldest entry leaves. Counted at arrival, somewhere after `sentAt`;
-   * nobody goes before `sentAt + reset + safety` (the safety absorbs the trip there, as it does for
-   * our own pace). Under our own saturating pace that moment is never later than the live lane's
-   * turn anyway, so this holds back only when someone else spends the principal's budget.
-   */
-  private async followHeaders(row: GateRow, api: MoyskladApi, p: TakeParams, res: Response, sentAt: number): Promise<void> {
+  private async followHeaders(row: GateRow, p: TakeParams, res: Response): Promise<void> {
     const h = readRateLimitHeaders(res.headers);
-    if (h.remaining !== 0 || h.resetMs === undefined || h.resetMs <= 0) return;
-    const freeAt = sentAt + h.resetMs + safetyMs(this.limits.apis[api]);
-    const delayMs = freeAt - Date.now();
-    if (delayMs <= 0) return;
-    const id = rowId(row);
-    const seen = this.seen.get(id);
-    // Already implied by the TAT this process knows (TAT never moves back): no statement needed.
-    if (seen && seen.tatMs - backoffOffsetMs(p) >= freeAt + seen.offsetMs) return;
-    this.remainingBackoffs++;
-    const t0 = Date.now();
-    const { nowMs, tatMs } = await this.store.backoff(row, delayMs, backoffOffsetMs(p));
-    this.remember(id, tatMs, clockOffset(nowMs, t0));
+    if (h.remaining === 0 && h.resetMs !== undefined && h.resetMs > 0) {
+      this.remainingBackoffs++;
+      const t0 = Date.now();
+      const { nowMs, tatMs } = await this.store.backoff(row, h.resetMs, backoffOffsetMs(p));
+      this.remember(rowId(row), tatMs, clockOffset(nowMs, t0));
+    }
   }
 
   private busy(key: GateKey, reason: GateBusyReason, retryAt: Date, cause?: unknown): GateBusyError {
@@ -189,13 +152,6 @@ export class DbRateGate implements RequestGate {
 }
 
 const rowId = (row: GateRow): string => `${row.api}\u0000${row.principal}`;
-
-type LocalLeases = { held: number; released: Promise<void>; release: () => void };
-
-/** A fresh "next release" signal. */
-function rearm(l: LocalLeases): void {
-  l.released = new Promise<void>((r) => (l.release = r));
-}
 
 // Decisions are made on the database clock; callers schedule on their own. The database read its
 // clock somewhere between our send (t0) and the answer; assuming t0 (the largest offset) errs

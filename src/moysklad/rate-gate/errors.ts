@@ -12,12 +12,6 @@ export class GateBusyError extends MoyskladError {
   readonly principal: string;
   readonly api: MoyskladApi;
   readonly lane: GateLane;
-  /**
-   * Set when only the in-flight cap stopped the request and a request of this process holds one
-   * of the slots: settles when this process releases a slot, which may be well before `retryAt`
-   * (a fallback for slots held elsewhere). Waiting in-process may race it with `retryAt`.
-   */
-  wake?: Promise<void>;
 
   constructor(
     init: { retryAt: Date; reason: GateBusyReason; principal: string; api: MoyskladApi; lane: GateLane },

@@ -3,13 +3,10 @@ export { DbRateGate, type DbRateGateOptions } from './db-gate.ts';
 export { GateBusyError, type GateBusyReason } from './errors.ts';
 export {
   DEFAULT_RATE_GATE_LIMITS,
-  pace,
   resolveLimits,
-  safetyMs,
   takeParams,
   type ApiLimits,
   type LaneReserve,
-  type Pace,
   type RateGateLimits,
   type RateGateLimitsInput,
   type TakeParams,
@@ -17,4 +14,4 @@ export {
 export { RateGateStore, type GateRow, type GateStore, type TakeResult } from './store.ts';
 export { MemoryRateGateStore } from './memory-store.ts';
 export { findGateBusy, rescheduleOnGateBusy, rethrowAsReschedule } from './reschedule.ts';
-export { patientGate, type PatientGate } from './patient-gate.ts';
+export { patientGate } from './patient-gate.ts';

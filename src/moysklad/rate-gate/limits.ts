@@ -1,27 +1,20 @@
 // The gate's arithmetic, free of I/O so it can be reasoned about (and unit-tested) on its own.
 //
 // Model: GCRA. A request advances the principal's theoretical arrival time (TAT) by one emission
-// interval T of its weight; it may go when the advanced TAT is at most `maxAheadMs(lane)` past now,
-// i.e. up to a tolerance τ(lane) = maxAheadMs − T before TAT. The live lane has the largest
-// tolerance τ_live; each lower lane leaves `reserve · T` of it to the lanes above.
+// interval of its weight; it may go when the advanced TAT is at most `maxAheadMs(lane)` past now.
+// The bucket is (1 + backfill reserve) requests deep; lower lanes must leave `reserve` requests of
+// depth unused, so a saturating backfill keeps the bucket exactly that full and a pop-up card finds
+// its token at once.
 //
-// Window safety. MoySklad may count its window as a sliding log (our sandbox does). A stream that
-// conforms to (T, τ_live) puts k + 1 requests at least k·T − τ_live apart, so no window of
-// W' = windowMs + safetyMs (the safety absorbs jitter between our decision and the server's count)
-// ever holds more than n = ⌊units / weight⌋ requests as long as n·T ≥ W' + τ_live. We take equality:
-// T = (W' + τ_live) / n. Every bit of live tolerance is paid for by the steady pace, so τ_live is
-// kept as small as its jobs allow (the JSON API gets ≈ 0.95–0.97 of the ceiling, see the tests):
-//   - lower lanes need τ ≥ slackMs, so a job woken a little late continues the TAT chain instead of
-//     losing the lateness;
-//   - under a saturating lower lane TAT sits up to τ(lane) + T ahead of now, and live may go once it
-//     is within τ_live: live waits at most T − reserve·T. The reserve is widened (never beyond
-//     `maxLiveShare`) until that wait plus slackMs fits liveMaxWaitMs;
-//   - `liveBurst` (requests) lets the live lane send that many at once after a quiet spell: the
-//     Phone API keeps 3 (pop-up cards of one call come together), the JSON API needs none.
+// MoySklad may count its window as a sliding log (our sandbox does), in which any burst is paid for
+// within the same window. So the emission interval is chosen such that burst + steady pace never
+// exceed the window's requests (n = ⌊units / weight⌋) in any `windowMs` (+ `safetyMs` for jitter
+// between our decision and the server's count): interval = (windowMs + safetyMs) / (n − depth + 1).
+// With weight 1 and depth 3 that is 43 of 45 per 3 s, ~94 % of the ceiling after the safety margin.
 import type { GateLane, MoyskladApi } from '../gate.ts';
 
 export interface LaneReserve {
-  /** Share of one emission interval of tolerance this lane leaves to the lanes above it (fractional). */
+  /** Requests of rate depth this lane must leave unused (may be fractional). */
   rate: number;
   /** In-flight slots this lane must leave unused. */
   inFlight: number;
@@ -35,10 +28,6 @@ export interface ApiLimits {
   safetyMs?: number;
   /** Requests in flight per principal (MoySklad: 5). */
   maxInFlight: number;
-  /** Requests the live lane may send back to back after a quiet spell (≥ 1); default 1. */
-  liveBurst?: number;
-  /** Per-API override of the lanes' `rate` reserve. */
-  laneRate?: Partial<Record<GateLane, number>>;
 }
 
 export interface RateGateLimits {
@@ -48,13 +37,6 @@ export interface RateGateLimits {
   leaseMs: number;
   /** The live lane may wait in-process this long for a token; other lanes never wait. */
   liveMaxWaitMs: number;
-  /**
-   * Timer lateness we plan for: lower lanes may go this much before their turn (a late wake-up keeps
-   * the pace), and the live lane's worst wait is kept this far below liveMaxWaitMs.
-   */
-  slackMs: number;
-  /** Largest share of an interval the reserves may grow to for the live lane's sake. */
-  maxLiveShare: number;
   /** Poll step while waiting only for an in-flight slot (no completion signal crosses processes). */
   inFlightPollMs: number;
   /** Lower lanes come back after this when only the in-flight cap stopped them. */
@@ -64,23 +46,20 @@ export interface RateGateLimits {
 export const DEFAULT_RATE_GATE_LIMITS: RateGateLimits = {
   apis: {
     json: { units: 45, windowMs: 3000, maxInFlight: 5 },
-    // Pop-up cards of one call come in bursts and the Phone API has no backfill: a burst of 3 and
-    // wide reserves cost it 2 of 100 requests per window.
-    phone: { units: 100, windowMs: 5000, maxInFlight: 5, liveBurst: 3, laneRate: { log: 0.5, backfill: 1.5 } },
+    phone: { units: 100, windowMs: 5000, maxInFlight: 5 },
     // The Vendor API publishes no limits; treat it like the JSON API it is served beside.
     vendor: { units: 45, windowMs: 3000, maxInFlight: 5 },
   },
   lanes: {
     live: { rate: 0, inFlight: 0 },
-    log: { rate: 0.1, inFlight: 1 },
-    // One slot stays free for live work; the backfill may keep four requests in flight, which at
-    // weight 4 (3.6 requests/s) sustains page reads of up to ~1.1 s each.
-    backfill: { rate: 0.25, inFlight: 1 },
+    // Fractional on purpose: a lane may take up to half an interval before TAT, so a job woken at
+    // its retryAt a little late still continues the TAT chain instead of losing the lateness.
+    // Under a saturating backfill TAT stays ≤ now + 1.5 intervals: log and live both go at once.
+    log: { rate: 0.5, inFlight: 1 },
+    backfill: { rate: 1.5, inFlight: 2 },
   },
   leaseMs: 60_000,
   liveMaxWaitMs: 250,
-  slackMs: 20,
-  maxLiveShare: 0.5,
   inFlightPollMs: 20,
   inFlightRetryMs: 250,
 };
@@ -102,7 +81,7 @@ export function resolveLimits(input: RateGateLimitsInput = {}): RateGateLimits {
     lanes: { live: lane('live'), log: lane('log'), backfill: lane('backfill') },
   };
   for (const [name, a] of Object.entries(out.apis)) {
-    if (!(a.units > 0 && a.windowMs > 0 && a.maxInFlight >= 1 && (a.liveBurst ?? 1) >= 1)) throw new RangeError(`bad ${name} limits`);
+    if (!(a.units > 0 && a.windowMs > 0 && a.maxInFlight >= 1)) throw new RangeError(`bad ${name} limits`);
   }
   return out;
 }
@@ -119,60 +98,21 @@ export interface TakeParams {
   inFlightBelow: number;
 }
 
-/** The pace and tolerances of one (API, weight): the emission interval and each lane's reserve. */
-export interface Pace {
-  /** Requests of this weight one window admits. */
-  perWindow: number;
-  intervalMs: number;
-  /** τ_live: how far before TAT the live lane may go. */
-  liveToleranceMs: number;
-  /** Each lane's reserve in intervals (after widening for the live lane). */
-  reserve: Record<GateLane, number>;
-}
-
-/** The extra window length assumed for jitter between our decision and MoySklad's count. */
-export function safetyMs(a: ApiLimits): number {
-  return a.safetyMs ?? Math.round(a.windowMs * 0.02);
-}
-
-export function pace(limits: RateGateLimits, api: MoyskladApi, weight: number): Pace {
-  const a = limits.apis[api];
-  const n = Math.max(1, Math.floor(a.units / Math.max(weight, 1)));
-  const w = a.windowMs + safetyMs(a);
-  const burst = Math.min(a.liveBurst ?? 1, n);
-  const rate = (l: GateLane) => Math.max(0, a.laneRate?.[l] ?? limits.lanes[l].rate);
-  const configured = { live: 0, log: rate('log'), backfill: rate('backfill') };
-  const deepest = Math.max(configured.log, configured.backfill);
-  // At least 1 ms: with none, `now + T − now ≤ T` would hang on floating-point rounding.
-  const slack = Math.max(1, limits.slackMs);
-  const cap = Math.max(deepest, Math.min(limits.maxLiveShare, 1));
-  // τ_live(T) = max((burst − 1)·T, r·T + slack) with r = max(deepest, 1 − B/T) capped, and n·T = W' + τ_live.
-  // n·T − τ_live(T) grows with T, so T is the largest of the roots of the separate terms.
-  const budget = limits.liveMaxWaitMs - slack;
-  const candidates = [w / (n - burst + 1), (w + slack) / (n - deepest)];
-  if (n > 1) candidates.push(Math.min((w + slack - budget) / (n - 1), (w + slack) / (n - cap)));
-  const intervalMs = Math.max(...candidates.filter((t) => Number.isFinite(t) && t > 0));
-  const widened = Math.min(cap, Math.max(deepest, 1 - budget / intervalMs));
-  const shift = widened - deepest;
-  const liveToleranceMs = Math.max((burst - 1) * intervalMs, widened * intervalMs + slack);
-  return {
-    perWindow: n,
-    intervalMs,
-    liveToleranceMs,
-    reserve: { live: 0, log: configured.log + (configured.log > 0 ? shift : 0), backfill: configured.backfill + (configured.backfill > 0 ? shift : 0) },
-  };
-}
-
 export function takeParams(limits: RateGateLimits, api: MoyskladApi, lane: GateLane, weight: number): TakeParams {
-  const p = pace(limits, api, weight);
-  const T = p.intervalMs;
-  const liveMaxAheadMs = T + p.liveToleranceMs;
+  const a = limits.apis[api];
+  // Requests of this weight the window admits (MoySklad: 45 / weight, rounded down).
+  const perWindow = Math.max(1, Math.floor(a.units / Math.max(weight, 1)));
+  const deepest = Math.max(...Object.values(limits.lanes).map((l) => l.rate));
+  const depth = Math.min(1 + Math.ceil(deepest), perWindow);
+  const safety = a.safetyMs ?? Math.round(a.windowMs * 0.02);
+  // A full burst of `depth` plus the steady pace must fit one window: depth + (n − 1) ≤ perWindow.
+  const intervalMs = (a.windowMs + safety) / (perWindow - depth + 1);
+  const reserve = Math.max(0, Math.min(limits.lanes[lane].rate, depth - 1));
   return {
-    incrementMs: T,
-    // Never below T: a lane must be able to go the moment TAT is reached, or it would leave gaps.
-    maxAheadMs: Math.max(T, liveMaxAheadMs - p.reserve[lane] * T),
-    liveMaxAheadMs,
-    inFlightBelow: Math.max(1, limits.apis[api].maxInFlight - limits.lanes[lane].inFlight),
+    incrementMs: intervalMs,
+    maxAheadMs: (depth - reserve) * intervalMs,
+    liveMaxAheadMs: depth * intervalMs,
+    inFlightBelow: Math.max(1, a.maxInFlight - limits.lanes[lane].inFlight),
   };
 }
 
