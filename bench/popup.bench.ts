@@ -14,6 +14,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { startMoyskladSandbox } from '../src/sandbox/moysklad/index.ts';
+import { watchPglite } from './lib/pglite-stats.ts';
 import { SANDBOX_ACCESS_TOKEN, createUisSimulator, startUisSandbox, type CallScenario, type CallTruth } from '../src/sandbox/uis/index.ts';
 
 const RATE = Number(process.env.POPUP_RATE ?? 50);
@@ -218,64 +219,11 @@ async function appChild(): Promise<never> {
   setInterval(() => {
     const m = process.memoryUsage();
     process.stdout.write(`RSS ${mb(m.rss)}\n`);
-    // The embedded database's WebAssembly memory counts as an ArrayBuffer.
-    if (process.env.POPUP_DB_STATS) process.stderr.write(`mem: rss ${mb(m.rss)} heap ${mb(m.heapUsed)}/${mb(m.heapTotal)} external ${mb(m.external)} arrayBuffers ${mb(m.arrayBuffers)}\n`);
   }, 1000).unref();
   if (process.env.POPUP_DB_STATS && c.database.kind === 'pglite') {
-    // Diagnostics: how busy the embedded database's single connection is, per second.
-    const pg = c.database.pglite as unknown as Record<string, (...a: unknown[]) => Promise<unknown>>;
-    let busy = 0;
-    let statements = 0;
-    const kinds = new Map<string, number>();
-    const rowsBy = new Map<string, number>();
-    const msBy = new Map<string, number>();
-    const top = (m: Map<string, number>, label: string) =>
-      [...m].sort((x, y) => y[1] - x[1]).slice(0, 25).map(([k, n]) => `db: ${label} ${Math.round(n)} ${k}`).join('\n') + '\n';
-    process.once('SIGTERM', () => process.stderr.write(top(kinds, 'top') + top(rowsBy, 'rows') + top(msBy, 'ms')));
-    const counted = (original: (...a: unknown[]) => Promise<unknown>, prefix: string) => async (...a: unknown[]) => {
-      const t = performance.now();
-      statements++;
-      const text = String(a[0]).replace(/\s+/g, ' ').trim();
-      // Queue statements: which job (its name is among the parameters).
-      const job = /pgboss\.job/i.test(text) && Array.isArray(a[1]) ? ` [${(a[1] as unknown[]).find((x) => typeof x === 'string' && /^[a-z]+\.[a-z-]+$/.test(x)) ?? ''}]` : '';
-      const kind = prefix + text.slice(0, 90) + job;
-      kinds.set(kind, (kinds.get(kind) ?? 0) + 1);
-      try {
-        const res = (await original(...a)) as { rows?: unknown[] } | Array<{ rows?: unknown[] }>;
-        const n = Array.isArray(res) ? res.reduce((x, r) => x + (r.rows?.length ?? 0), 0) : (res?.rows?.length ?? 0);
-        rowsBy.set(kind, (rowsBy.get(kind) ?? 0) + n);
-        return res;
-      } finally {
-        const ms = performance.now() - t;
-        msBy.set(kind, (msBy.get(kind) ?? 0) + ms);
-        busy += ms;
-        if (ms > 300) process.stderr.write(`db: slow ${Math.round(ms)} ms: ${kind}\n`);
-      }
-    };
-    for (const m of ['query', 'exec']) pg[m] = counted(pg[m]!.bind(pg), '');
-    // Statements inside transactions go through the transaction object (counted as "tx: …").
-    const transaction = pg.transaction!.bind(pg);
-    pg.transaction = (cb: unknown) =>
-      transaction(async (tx: Record<string, (...a: unknown[]) => Promise<unknown>>) => {
-        for (const m of ['query', 'exec']) tx[m] = counted(tx[m]!.bind(tx), 'tx: ');
-        return (cb as (t: unknown) => Promise<unknown>)(tx);
-      });
-    // Round trips into the WebAssembly database (an extended-protocol query costs six).
-    let roundTrips = 0;
-    const execProtocolStream = pg.execProtocolStream!.bind(pg);
-    pg.execProtocolStream = (...a: unknown[]) => {
-      roundTrips++;
-      return execProtocolStream(...a);
-    };
-    setInterval(() => {
-      process.stderr.write(`db: round trips ${roundTrips}/s\n`);
-      roundTrips = 0;
-    }, 1000).unref();
-    setInterval(() => {
-      process.stderr.write(`db: ${statements} statements/s, ${Math.round(busy)} ms busy\n`);
-      busy = 0;
-      statements = 0;
-    }, 1000).unref();
+    // Diagnostics: what the connector asked of the embedded database, per second and at exit.
+    const stats = watchPglite(c.database.pglite);
+    process.once('SIGTERM', () => stats.report());
   }
   if (process.env.POPUP_HEAP_SNAPSHOT) {
     // Diagnostics: where the connector's heap went, written before it stops (open in Chrome DevTools).

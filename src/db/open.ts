@@ -2,11 +2,12 @@
 // Everything above this file sees the same drizzle `Db` and the same SQL.
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { PGlite } from '@electric-sql/pglite';
 import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
 import { drizzle as drizzlePg } from 'drizzle-orm/node-postgres';
 import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
 import pg from 'pg';
+import type { PGlite } from '@electric-sql/pglite';
+import { ThreadedPGlite } from './pglite-thread/index.ts';
 import * as schema from './schema/index.ts';
 
 export type Schema = typeof schema;
@@ -16,7 +17,7 @@ export type Tx = Parameters<Parameters<Db['transaction']>[0]>[0];
 export type DbOrTx = Db | Tx;
 
 export type Database =
-  | { kind: 'pglite'; db: Db; pglite: PGlite; close(): Promise<void> }
+  | { kind: 'pglite'; db: Db; pglite: ThreadedPGlite; close(): Promise<void> }
   | { kind: 'postgres'; db: Db; pool: pg.Pool; connectionString: string; close(): Promise<void> };
 
 export type OpenOptions = { databaseUrl?: string | undefined; dataDir: string; poolSize?: number };
@@ -38,7 +39,9 @@ export async function openDatabase(opts: OpenOptions): Promise<Database> {
   }
   const dir = opts.dataDir === 'memory://' ? 'memory://' : join(opts.dataDir, 'pglite');
   if (dir !== 'memory://') mkdirSync(dir, { recursive: true });
-  const pglite = await PGlite.create(dir);
-  const db = drizzlePglite(pglite, { schema }) as unknown as Db;
+  // PGlite runs on a thread of its own (see pglite-thread/client.ts); drizzle's PGlite driver only
+  // uses the part of the interface the thread client offers.
+  const pglite = await ThreadedPGlite.open(dir);
+  const db = drizzlePglite(pglite as unknown as PGlite, { schema }) as unknown as Db;
   return { kind: 'pglite', db, pglite, close: () => pglite.close() };
 }

@@ -10,7 +10,7 @@ import type { Logger } from 'pino';
 import type { Db, Tx } from '../db/index.ts';
 import type { JobQueue } from '../queue/index.ts';
 import type { InboxRepository, InboxRow } from './inbox-repository.ts';
-import type { InboxProcessors } from './processors.ts';
+import type { InboxProcessors, ProcessOutcome } from './processors.ts';
 
 export type InboxWorkerDeps = { db: Db; inbox: InboxRepository; processors: InboxProcessors; queue: () => JobQueue; log: Logger };
 
@@ -52,13 +52,27 @@ export class InboxWorker {
     const { inbox, processors, log } = this.deps;
     const afterCommit: Array<() => void> = [];
     const processed: number[] = [];
+    // Items of a source that processes batches go to it together (order kept within the source).
+    const outcomes = new Map<InboxRow, ProcessOutcome>();
+    const bySource = new Map<string, InboxRow[]>();
+    for (const item of rows) {
+      const list = bySource.get(item.source);
+      if (list) list.push(item);
+      else bySource.set(item.source, [item]);
+    }
+    for (const [source, items] of bySource) {
+      const processor = processors.get(source);
+      if (!processor?.processMany || items.length < 2) continue;
+      const results = await processor.processMany(items, { tx, queue: this.deps.queue() });
+      items.forEach((item, i) => outcomes.set(item, results[i]!));
+    }
     for (const item of rows) {
       const processor = processors.get(item.source);
       if (!processor) {
         await inbox.settle(tx, item.id, 'failed', `no processor for source "${item.source}"`);
         continue;
       }
-      const outcome = await processor.process(item, { tx, queue: this.deps.queue() });
+      const outcome = outcomes.get(item) ?? (await processor.process(item, { tx, queue: this.deps.queue() }));
       if (outcome.status === 'unparseable') {
         log.info({ inboxId: item.id, source: item.source, reason: outcome.reason }, 'inbox item unparseable');
         await inbox.settle(tx, item.id, 'unparseable', outcome.reason);

@@ -12,7 +12,7 @@
 // and settled in one commit, with no job at all. If a processor throws, the batch is stored again
 // without inline processing (plain jobs), so a processor's bug never loses or rejects input.
 import type { Logger } from 'pino';
-import type { Db } from '../db/index.ts';
+import { asLiveDatabaseWork, type Db } from '../db/index.ts';
 import type { JobQueue } from '../queue/index.ts';
 import type { InboxRepository, NewInboxItem } from './inbox-repository.ts';
 import type { InboxWorker } from './inbox-worker.ts';
@@ -117,7 +117,8 @@ export class Intake {
   private async store(batch: Pending[], worker: InboxWorker | undefined): Promise<number[]> {
     let hooks: Array<() => void> = [];
     const inline = batch.map((p) => worker !== undefined && this.processors.get(p.item.source)?.inline === true);
-    const ids = await this.db.transaction(async (tx) => {
+    // Someone waits for this commit (the HTTP answer, then the pop-up): ahead of background work.
+    const ids = await asLiveDatabaseWork(() => this.db.transaction(async (tx) => {
       const processedAt = new Date();
       const rows = await this.inbox.insertMany(
         tx,
@@ -128,7 +129,7 @@ export class Intake {
       const jobs = rows.flatMap((row, i) => (inline[i] ? [] : [{ data: { inboxId: row.id }, priority: batch[i]!.priority }]));
       if (jobs.length > 0) await this.queue.insert(INBOX_PROCESS_JOB, jobs, tx);
       return rows.map((r) => r.id);
-    });
+    }));
     worker?.runAfterCommit(hooks);
     return ids;
   }

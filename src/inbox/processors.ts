@@ -19,6 +19,11 @@ export type InboxProcessor = {
    */
   inline?: boolean;
   process(item: InboxRow, ctx: { tx: Tx; queue: JobQueue }): Promise<ProcessOutcome>;
+  /**
+   * Optional: the outcomes `process` would give for each of `items` in turn, with fewer statements
+   * (a batch's writes together). Used whenever several items of this source are processed at once.
+   */
+  processMany?(items: InboxRow[], ctx: { tx: Tx; queue: JobQueue }): Promise<ProcessOutcome[]>;
 };
 
 export class InboxProcessors {

@@ -63,7 +63,7 @@ export class JobQueue {
     };
     this.boss =
       database.kind === 'pglite'
-        ? new PgBoss({ ...common, backend: 'pglite', db: fromPglite(database.pglite) })
+        ? new PgBoss({ ...common, backend: 'pglite', db: fromPglite(database.pglite as unknown as Parameters<typeof fromPglite>[0]) })
         : new PgBoss({ ...common, connectionString: database.connectionString, max: 6, application_name: 'uis-moysklad' });
     this.boss.on('error', (err: Error) => this.log.error({ err }, 'queue error'));
     this.boss.on('warning', (w: { message: string }) => this.log.warn({ warning: w.message }, 'queue warning'));

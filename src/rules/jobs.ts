@@ -22,11 +22,24 @@ export async function scheduleRulesEvaluation(
   queue: JobQueue,
   c: { accountId: string; integrationId: string; channel: Channel; ref: string; delayMs?: number },
 ): Promise<void> {
-  const data: EvaluateData = { accountId: c.accountId, integrationId: c.integrationId, channel: c.channel, ref: c.ref };
-  await queue.send(
+  await scheduleRulesEvaluations(tx, queue, [c]);
+}
+
+/** The same for several communications in one statement (an intake batch's finished calls). */
+export async function scheduleRulesEvaluations(
+  tx: Tx | undefined,
+  queue: JobQueue,
+  list: Array<{ accountId: string; integrationId: string; channel: Channel; ref: string; delayMs?: number }>,
+): Promise<void> {
+  if (list.length === 0) return;
+  const now = Date.now();
+  await queue.insert(
     RULES_EVALUATE_JOB,
-    data,
-    { singletonKey: evaluateKey(c.integrationId, c.channel, c.ref), startAfter: new Date(Date.now() + (c.delayMs ?? EVALUATE_DELAY_MS)) },
+    list.map((c) => ({
+      data: { accountId: c.accountId, integrationId: c.integrationId, channel: c.channel, ref: c.ref } satisfies EvaluateData,
+      singletonKey: evaluateKey(c.integrationId, c.channel, c.ref),
+      startAfter: new Date(now + (c.delayMs ?? EVALUATE_DELAY_MS)),
+    })),
     tx,
   );
 }

@@ -82,6 +82,43 @@ for (const kind of ['pglite', 'postgres'] as const) {
       assert.deepEqual(state.employees.map((e: { employeeId?: string }) => e.employeeId).sort(), ['1001', '1002', '1003']);
       assert.equal(last.state.events.length, 5);
     });
+
+    test('a batch merges like one-by-one: new and known sessions, repeats, duplicates, and a stale hint', async () => {
+      const a = new CallStore(database.db);
+      const b = new CallStore(database.db);
+      const applyMany = async (store: CallStore, events: UisCallEvent[]) => {
+        const rs = await database.db.transaction((tx) => store.applyEvents(tx, events.map((event) => ({ ids, event }))));
+        rs.forEach((r) => r.wrote && store.remember(ids, r));
+        return rs;
+      };
+      const stored = async (sid: string) => {
+        const [row] = ((await database.db.execute(sql`select state, version from call_sessions where call_session_id = ${sid}`)) as unknown as { rows: Array<{ state: unknown; version: number }> }).rows;
+        const state = (typeof row!.state === 'string' ? JSON.parse(row!.state) : row!.state) as { events: unknown[]; finished: boolean };
+        return { events: state.events.length, finished: state.finished, version: Number(row!.version) };
+      };
+      // One batch: a new call with three events (one a duplicate) and a second new call.
+      const first = await applyMany(a, [
+        ev('batch-1', 'call-start', 0),
+        ev('batch-1', 'ringing', 1, { employee: { id: '1001' } }),
+        ev('batch-2', 'call-start', 0),
+        ev('batch-1', 'ringing', 1, { employee: { id: '1001' } }),
+      ]);
+      assert.deepEqual(first.map((r) => [r.wrote, r.inserted === true]), [[true, true], [true, false], [true, true], [false, false]]);
+      assert.equal(first[1]!.version, first[0]!.version + (first[1]!.changed ? 1 : 0));
+      assert.deepEqual(await stored('batch-1'), { events: 2, finished: false, version: first[1]!.version });
+      // Another process (b, no hints) adds an event to batch-2: a's hint of batch-2 is now stale.
+      await database.db.transaction((tx) => b.applyEvent(tx, ids, ev('batch-2', 'ringing', 2, { employee: { id: '1002' } })));
+      const second = await applyMany(a, [ev('batch-1', 'call-end', 9, { isLost: true }), ev('batch-2', 'call-end', 9, { isLost: true })]);
+      assert.ok(second.every((r) => r.wrote && r.finished));
+      assert.deepEqual(await stored('batch-1'), { events: 3, finished: true, version: second[0]!.version });
+      // The stale hint was not trusted: b's event is kept and a's was merged onto it.
+      assert.equal((await stored('batch-2')).events, 3);
+      assert.equal(second[1]!.state.events.length, 3);
+      // A process without hints (restart) sees existing sessions: its inserts do not take, it merges by reading.
+      const third = await applyMany(new CallStore(database.db), [ev('batch-1', 'ringing', 3, { employee: { id: '1003' } }), ev('batch-1', 'call-end', 9, { isLost: true })]);
+      assert.deepEqual(third.map((r) => r.wrote), [true, false]);
+      assert.equal((await stored('batch-1')).events, 4);
+    });
   });
 }
 

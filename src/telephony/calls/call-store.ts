@@ -7,7 +7,8 @@ import { tables, type Db, type DbOrTx } from '../../db/index.ts';
 import { applyEvent, type CallSession } from '../call-session/index.ts';
 import type { UisCallEvent } from '../../uis/index.ts';
 import { readPushed, type PushedState } from './pushed-state.ts';
-import { SessionHints } from './session-hints.ts';
+import { insertNew, updateGuarded, type GuardedUpdate, type NewSession } from './session-batch-sql.ts';
+import { SessionHints, sessionKey } from './session-hints.ts';
 
 const LEASE_MS = 60_000;
 
@@ -88,6 +89,76 @@ export class CallStore {
     const version = r.changed ? current.version + 1 : current.version;
     await tx.update(t).set({ state: r.state, version, finished: r.state.finished, updatedAt: new Date() }).where(where);
     return { changed: r.changed, wrote: true, version, finished: r.state.finished, state: r.state };
+  }
+
+  /**
+   * `applyEvent` for all events of one intake transaction with at most two statements: each
+   * session's events are folded onto its hint (or start a new session) in memory, then every
+   * changed session is written by one guarded update and new ones by one insert. A session whose
+   * guard or insert does not take (another process wrote it, the hint is stale) is redone event by
+   * event through `applyEvent`. Results are in the order of `entries`, as if applied one by one.
+   */
+  async applyEvents(tx: DbOrTx, entries: Array<{ ids: { accountId: string; integrationId: string }; event: UisCallEvent }>): Promise<AppliedEvent[]> {
+    type Folded = {
+      ids: { accountId: string; integrationId: string };
+      callSessionId: string;
+      /** What the stored row must still be; undefined: no row is known (insert). */
+      expect: { version: number; events: number } | undefined;
+      state: CallSession | undefined;
+      version: number;
+      wrote: boolean;
+      /** Indexes into `entries`; `slow`: every one of them goes through applyEvent. */
+      at: number[];
+      slow: boolean;
+    };
+    const results: AppliedEvent[] = new Array(entries.length);
+    const sessions = new Map<string, Folded>();
+    for (const [i, { ids, event }] of entries.entries()) {
+      const key = sessionKey(ids.integrationId, event.callSessionId);
+      let f = sessions.get(key);
+      if (!f) {
+        const hint = this.hints.get(ids.integrationId, event.callSessionId);
+        f = hint
+          ? { ids, callSessionId: event.callSessionId, expect: { version: hint.version, events: hint.state.events.length }, state: hint.state, version: hint.version, wrote: false, at: [], slow: hint.accountId !== ids.accountId }
+          : { ids, callSessionId: event.callSessionId, expect: undefined, state: undefined, version: 0, wrote: false, at: [], slow: false };
+        sessions.set(key, f);
+      }
+      f.at.push(i);
+      if (f.slow || f.ids.accountId !== ids.accountId) {
+        f.slow = true;
+        continue;
+      }
+      const r = applyEvent(f.state, event);
+      if (!r.recorded) {
+        results[i] = { changed: false, wrote: false, version: f.version, finished: f.state!.finished, state: f.state! };
+        continue;
+      }
+      const inserted = f.state === undefined;
+      // A new row starts at version 1 (the column's default), as in applyEvent.
+      const version = inserted ? 1 : r.changed ? f.version + 1 : f.version;
+      f.state = r.state;
+      f.version = version;
+      f.wrote = true;
+      results[i] = { changed: r.changed, wrote: true, ...(inserted && { inserted: true }), version, finished: r.state.finished, state: r.state };
+    }
+    const written = [...sessions.values()].filter((f) => !f.slow && f.wrote);
+    const updates: GuardedUpdate[] = [];
+    const inserts: NewSession[] = [];
+    for (const f of written) {
+      const row = { integration_id: f.ids.integrationId, call_session_id: f.callSessionId, state: f.state!, version: f.version, finished: f.state!.finished };
+      if (f.expect) updates.push({ ...row, expected_version: f.expect.version, expected_events: f.expect.events });
+      else inserts.push({ ...row, account_id: f.ids.accountId });
+    }
+    const took = new Set<string>();
+    for (const r of updates.length > 0 ? await updateGuarded(tx, updates) : []) took.add(sessionKey(r.integration_id, r.call_session_id));
+    for (const r of inserts.length > 0 ? await insertNew(tx, inserts) : []) took.add(sessionKey(r.integration_id, r.call_session_id));
+    for (const [key, f] of sessions) {
+      if (!f.slow && (!f.wrote || took.has(key))) continue;
+      // Not written: read the row under lock and merge this session's events one by one.
+      this.hints.forget(f.ids.integrationId, f.callSessionId);
+      for (const i of f.at) results[i] = await this.applyEvent(tx, entries[i]!.ids, entries[i]!.event);
+    }
+    return results;
   }
 
   /** Records a committed session write as this process's hint (call once its transaction committed). */

@@ -4,10 +4,13 @@
 // ahead of what was reconciled), and the sweeper job hands such calls to the queue if a kick was
 // lost (crash between commit and reconcile).
 import { parseNotification, DEFAULT_UIS_TIME_ZONE } from '../../uis/index.ts';
-import type { InboxProcessor } from '../../inbox/index.ts';
-import type { CallStore } from './call-store.ts';
+import type { Tx } from '../../db/index.ts';
+import type { InboxProcessor, InboxRow, ProcessOutcome } from '../../inbox/index.ts';
+import type { JobQueue } from '../../queue/index.ts';
+import type { UisCallEvent } from '../../uis/index.ts';
+import type { AppliedEvent, CallStore } from './call-store.ts';
 import { RECONCILE_CALL_JOB, reconcileKey } from './jobs.ts';
-import { EVALUATE_DELAY_MS, scheduleRulesEvaluation } from '../../rules/index.ts';
+import { EVALUATE_DELAY_MS, scheduleRulesEvaluations } from '../../rules/index.ts';
 
 /** Events under /hooks/uis/<secret>/ that are not call notifications (other modules' intake). */
 const NOT_CALL_EVENTS = /^(routing|chats?)([._/-].*)?$/i;
@@ -31,53 +34,89 @@ export function uisCallsProcessor(deps: UisCallsProcessorDeps): InboxProcessor {
   const forgetStarted = (now: number) => {
     for (const [k, until] of rulesQueuedUntil) if (until <= now) rulesQueuedUntil.delete(k);
   };
+
+  /** A notification as a session event, or the outcome that settles it without one. */
+  const parse = (item: InboxRow): { ids: { accountId: string; integrationId: string }; event: UisCallEvent } | ProcessOutcome => {
+    if (item.event && NOT_CALL_EVENTS.test(item.event)) return { status: 'processed' };
+    if (!item.integrationId || !item.accountId) return { status: 'unparseable', reason: 'no integration for this notification' };
+    const parsed = parseNotification({
+      eventKey: item.event,
+      contentType: item.contentType,
+      rawBody: item.body,
+      query: item.query,
+      timeZone: deps.timeZone ?? DEFAULT_UIS_TIME_ZONE,
+    });
+    if (!parsed.ok) return { status: 'unparseable', reason: parsed.reason };
+    return { ids: { accountId: item.accountId, integrationId: item.integrationId }, event: parsed.event };
+  };
+
+  /**
+   * What follows a merged event: a rules evaluation when the call just ended (returned for the
+   * caller to send with the others of its batch), and after commit the hint plus the reconciler's kick.
+   */
+  const follow = async (
+    ids: { accountId: string; integrationId: string },
+    callSessionId: string,
+    r: AppliedEvent,
+    { tx, queue }: { tx: Tx; queue: JobQueue },
+    rulesInBatch: Set<string>,
+  ): Promise<{ outcome: ProcessOutcome; rules?: Parameters<typeof scheduleRulesEvaluations>[2][number] }> => {
+    if (!r.wrote) return { outcome: { status: 'processed' } };
+    const rulesKey = `${ids.integrationId}:${callSessionId}`;
+    let rulesSentUntil: number | undefined;
+    let rules: Parameters<typeof scheduleRulesEvaluations>[2][number] | undefined;
+    // Rules act on what a call came to (outcome, talk time, recordings): nothing to evaluate before it ends.
+    if (r.changed && r.finished && !rulesInBatch.has(rulesKey) && !((rulesQueuedUntil.get(rulesKey) ?? 0) > Date.now())) {
+      rules = { ...ids, channel: 'call', ref: callSessionId };
+      rulesSentUntil = Date.now() + EVALUATE_DELAY_MS - STILL_QUEUED_MARGIN_MS;
+      rulesInBatch.add(rulesKey);
+    }
+    const remember = () => {
+      deps.store.remember(ids, r);
+      // Only a committed job counts as queued.
+      if (rulesSentUntil !== undefined) {
+        if (rulesQueuedUntil.size > 10_000) forgetStarted(Date.now());
+        rulesQueuedUntil.set(rulesKey, rulesSentUntil);
+      }
+    };
+    if (!r.changed) return { outcome: { status: 'processed', afterCommit: remember }, ...(rules && { rules }) };
+    const kick = deps.kick;
+    if (kick) {
+      const afterCommit = () => {
+        remember();
+        kick(ids.integrationId, callSessionId);
+      };
+      return { outcome: { status: 'processed', afterCommit }, ...(rules && { rules }) };
+    }
+    await queue.send(RECONCILE_CALL_JOB, { integrationId: ids.integrationId, callSessionId }, { singletonKey: reconcileKey(ids.integrationId, callSessionId) }, tx);
+    return { outcome: { status: 'processed', afterCommit: remember }, ...(rules && { rules }) };
+  };
+
   return {
     source: 'uis',
     inline: true,
-    async process(item, { tx, queue }) {
-      if (item.event && NOT_CALL_EVENTS.test(item.event)) return { status: 'processed' };
-      if (!item.integrationId || !item.accountId) return { status: 'unparseable', reason: 'no integration for this notification' };
-      const parsed = parseNotification({
-        eventKey: item.event,
-        contentType: item.contentType,
-        rawBody: item.body,
-        query: item.query,
-        timeZone: deps.timeZone ?? DEFAULT_UIS_TIME_ZONE,
-      });
-      if (!parsed.ok) return { status: 'unparseable', reason: parsed.reason };
-      const ids = { accountId: item.accountId, integrationId: item.integrationId };
-      const r = await deps.store.applyEvent(tx, ids, parsed.event);
-      if (!r.wrote) return { status: 'processed' };
-      const callSessionId = parsed.event.callSessionId;
-      const rulesKey = `${item.integrationId}:${callSessionId}`;
-      let rulesSentUntil: number | undefined;
-      // Rules act on what a call came to (outcome, talk time, recordings): nothing to evaluate before it ends.
-      if (r.changed && r.finished && !((rulesQueuedUntil.get(rulesKey) ?? 0) > Date.now())) {
-        await scheduleRulesEvaluation(tx, queue, { ...ids, channel: 'call', ref: callSessionId });
-        rulesSentUntil = Date.now() + EVALUATE_DELAY_MS - STILL_QUEUED_MARGIN_MS;
+    async process(item, ctx) {
+      return (await this.processMany!([item], ctx))[0]!;
+    },
+    // One statement for the sessions of the whole batch, one for its rules jobs (see CallStore.applyEvents).
+    async processMany(items, ctx) {
+      const outcomes: ProcessOutcome[] = new Array(items.length);
+      const merges: Array<{ at: number; ids: { accountId: string; integrationId: string }; event: UisCallEvent }> = [];
+      for (const [at, item] of items.entries()) {
+        const p = parse(item);
+        if ('status' in p) outcomes[at] = p;
+        else merges.push({ at, ...p });
       }
-      const remember = () => {
-        deps.store.remember(ids, r);
-        // Only a committed job counts as queued.
-        if (rulesSentUntil !== undefined) {
-          if (rulesQueuedUntil.size > 10_000) forgetStarted(Date.now());
-          rulesQueuedUntil.set(rulesKey, rulesSentUntil);
-        }
-      };
-      if (!r.changed) return { status: 'processed', afterCommit: remember };
-      const integrationId = item.integrationId;
-      const kick = deps.kick;
-      if (kick) {
-        return {
-          status: 'processed',
-          afterCommit: () => {
-            remember();
-            kick(integrationId, callSessionId);
-          },
-        };
+      const applied = await deps.store.applyEvents(ctx.tx, merges);
+      const rules: Parameters<typeof scheduleRulesEvaluations>[2] = [];
+      const rulesInBatch = new Set<string>();
+      for (const [k, m] of merges.entries()) {
+        const f = await follow(m.ids, m.event.callSessionId, applied[k]!, ctx, rulesInBatch);
+        outcomes[m.at] = f.outcome;
+        if (f.rules) rules.push(f.rules);
       }
-      await queue.send(RECONCILE_CALL_JOB, { integrationId, callSessionId }, { singletonKey: reconcileKey(integrationId, callSessionId) }, tx);
-      return { status: 'processed', afterCommit: remember };
+      await scheduleRulesEvaluations(ctx.tx, ctx.queue, rules);
+      return outcomes;
     },
   };
 }

@@ -1,0 +1,189 @@
+// Embedded PGlite on a thread of its own, behind the part of PGlite's interface that drizzle and
+// pg-boss use (query, exec, transaction, listen, close).
+//
+// Why: PGlite executes every statement synchronously in WebAssembly, so on the main thread each one
+// stalls HTTP intake and outgoing requests (in the pop-up benchmark the database was about half of
+// the process's CPU, and single statements blocked the event loop for 10–170 ms). On its own thread
+// it uses the second core and the main thread only waits for answers.
+// The price is one message each way per statement (structured clone of parameters and rows).
+import { AsyncLocalStorage } from 'node:async_hooks';
+import { Worker } from 'node:worker_threads';
+import type { Lane, Request, RequestBody, Response, WireError, WireQueryOptions } from './protocol.ts';
+
+const lane = new AsyncLocalStorage<Lane>();
+
+/**
+ * Runs `fn` with its statements on the live lane: the embedded database runs them before any
+ * background statement that is waiting (see worker.ts). A no-op on PostgreSQL.
+ */
+export function asLiveDatabaseWork<T>(fn: () => Promise<T>): Promise<T> {
+  return lane.run('live', fn);
+}
+
+/** The options drizzle passes: parsers that keep result types as text (identity functions only). */
+export type QueryOptions = { rowMode?: 'array' | 'object'; parsers?: Record<number, (value: string, typeId: number) => unknown>; paramTypes?: number[] };
+export type Results<T = Record<string, unknown>> = { rows: T[]; affectedRows?: number; fields: Array<{ name: string; dataTypeID: number }> };
+
+export interface PGliteTransaction {
+  query<T = Record<string, unknown>>(text: string, params?: unknown[], opts?: QueryOptions): Promise<Results<T>>;
+  exec(text: string, opts?: QueryOptions): Promise<Results[]>;
+  rollback(): Promise<void>;
+  readonly closed: boolean;
+}
+
+type Pending = { resolve: (v: unknown) => void; reject: (e: Error) => void; stack: string | undefined };
+
+function wireOptions(opts: QueryOptions | undefined): WireQueryOptions | undefined {
+  if (!opts) return undefined;
+  const out: WireQueryOptions = {};
+  if (opts.rowMode) out.rowMode = opts.rowMode;
+  if (opts.paramTypes) out.paramTypes = opts.paramTypes;
+  if (opts.parsers) {
+    out.rawTypes = Object.entries(opts.parsers).map(([oid, parse]) => {
+      // Functions cannot cross threads; the only parsers in use keep the text as it is.
+      if (parse('0', Number(oid)) !== '0') throw new Error(`PGlite thread: parser for type ${oid} is not the identity`);
+      return Number(oid);
+    });
+  }
+  return out;
+}
+
+function toError(w: WireError, stack: string | undefined): Error {
+  const err = Object.assign(new Error(w.message), w.fields);
+  err.name = w.name;
+  if (stack) err.stack = `${w.name}: ${w.message}\n${stack.split('\n').slice(1).join('\n')}`;
+  return err;
+}
+
+export class ThreadedPGlite {
+  private nextId = 1;
+  private nextTx = 1;
+  private nextSub = 1;
+  private readonly pending = new Map<number, Pending>();
+  private readonly listeners = new Map<number, (payload: string) => void>();
+  private failure: Error | undefined;
+
+  private constructor(private readonly worker: Worker) {
+    worker.on('message', (m: Response) => this.receive(m));
+    worker.on('error', (err) => this.fail(err));
+    worker.on('exit', (code) => this.fail(new Error(`embedded database thread exited (code ${code})`)));
+    // Idle, the thread does not keep the process alive; while a statement runs it does.
+    worker.unref();
+  }
+
+  /** Starts the thread and PGlite in `dataDir` (a directory or `memory://`). */
+  static async open(dataDir: string): Promise<ThreadedPGlite> {
+    const worker = new Worker(bootstrap(), { eval: true, workerData: { dataDir } });
+    const client = new ThreadedPGlite(worker);
+    worker.ref();
+    // The thread answers id 0 once PGlite is ready (or with the reason it could not start).
+    await new Promise((resolve, reject) => client.pending.set(0, { resolve, reject, stack: new Error().stack }));
+    return client;
+  }
+
+  query<T = Record<string, unknown>>(text: string, params?: unknown[], opts?: QueryOptions): Promise<Results<T>> {
+    return this.call({ op: 'query', text, params, opts: wireOptions(opts) }) as Promise<Results<T>>;
+  }
+
+  exec(text: string, opts?: QueryOptions): Promise<Results[]> {
+    return this.call({ op: 'exec', text, opts: wireOptions(opts) }) as Promise<Results[]>;
+  }
+
+  /**
+   * As PGlite's: COMMIT when `fn` resolves, ROLLBACK when it throws; other statements wait meanwhile.
+   * BEGIN is sent without waiting for it: the thread runs the transaction's statements after it.
+   */
+  async transaction<T>(fn: (tx: PGliteTransaction) => Promise<T>): Promise<T> {
+    const id = this.nextTx++;
+    const began = this.call({ op: 'begin', tx: id });
+    began.catch(() => {});
+    let closed = false;
+    const open = () => {
+      if (closed) throw new Error('Transaction is closed');
+    };
+    const end = async (commit: boolean) => {
+      closed = true;
+      await began;
+      await this.call({ op: 'end', tx: id, commit });
+    };
+    const tx: PGliteTransaction = {
+      query: (text, params, opts) => (open(), this.call({ op: 'query', text, params, opts: wireOptions(opts), tx: id })) as never,
+      exec: (text, opts) => (open(), this.call({ op: 'exec', text, opts: wireOptions(opts), tx: id })) as never,
+      rollback: async () => {
+        open();
+        await end(false);
+      },
+      get closed() {
+        return closed;
+      },
+    };
+    let result: T;
+    try {
+      result = await fn(tx);
+    } catch (err) {
+      // A failed BEGIN is the reason; otherwise roll back and report what `fn` threw.
+      await began;
+      if (!closed) await end(false).catch(() => {});
+      throw err;
+    }
+    if (!closed) await end(true);
+    return result;
+  }
+
+  /** LISTEN on `channel`; resolves to the function that stops listening. */
+  async listen(channel: string, onPayload: (payload: string) => void): Promise<() => Promise<void>> {
+    const sub = this.nextSub++;
+    this.listeners.set(sub, onPayload);
+    await this.call({ op: 'listen', channel, sub });
+    return async () => {
+      this.listeners.delete(sub);
+      await this.call({ op: 'unlisten', sub });
+    };
+  }
+
+  async close(): Promise<void> {
+    if (this.failure) return;
+    await this.call({ op: 'close' });
+    await this.worker.terminate();
+  }
+
+  private call(req: RequestBody): Promise<unknown> {
+    if (this.failure) return Promise.reject(this.failure);
+    const id = this.nextId++;
+    if (this.pending.size === 0) this.worker.ref();
+    return new Promise((resolve, reject) => {
+      this.pending.set(id, { resolve, reject, stack: new Error().stack });
+      this.worker.postMessage({ ...req, id, lane: lane.getStore() } satisfies Request);
+    });
+  }
+
+  private receive(m: Response) {
+    if ('notify' in m) {
+      this.listeners.get(m.notify)?.(m.payload);
+      return;
+    }
+    const p = this.pending.get(m.id);
+    if (!p) return;
+    this.pending.delete(m.id);
+    if (this.pending.size === 0) this.worker.unref();
+    if (m.ok) p.resolve(m.result);
+    else p.reject(toError(m.error, p.stack));
+  }
+
+  private fail(err: Error) {
+    this.failure ??= err;
+    for (const p of this.pending.values()) p.reject(this.failure);
+    this.pending.clear();
+  }
+}
+
+/**
+ * The worker's entry script. The sources are TypeScript run through tsx, and a thread does not get
+ * the loader of the main thread (whether from `--import tsx` or registered in bin/uis-moysklad.mjs),
+ * so the thread registers it itself before importing ./worker.ts.
+ */
+function bootstrap(): string {
+  const entry = new URL('./worker.ts', import.meta.url).href;
+  const tsx = import.meta.resolve('tsx/esm/api');
+  return `import(${JSON.stringify(tsx)}).then((tsx) => { tsx.register(); return import(${JSON.stringify(entry)}); });`;
+}

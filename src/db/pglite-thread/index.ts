@@ -1,0 +1,1 @@
+export { ThreadedPGlite, asLiveDatabaseWork, type PGliteTransaction, type QueryOptions, type Results } from './client.ts';

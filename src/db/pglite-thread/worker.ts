@@ -1,0 +1,125 @@
+// The thread that owns embedded PGlite. PostgreSQL compiled to WebAssembly runs synchronously
+// while it executes a statement; here that blocks this thread, not the main one, so HTTP intake and
+// outgoing requests keep the other core while the database works (see ./client.ts).
+//
+// PGlite has one connection, so this thread runs one request at a time, and while a transaction is
+// open only that transaction's statements. Which request goes next is decided here: the oldest of
+// the live lane (what someone is waiting for: an intake commit, a pop-up) before the oldest of the
+// background lane (queue polls, rules, batched flushes). A live commit then waits for at most the
+// one background statement already running, not for the whole backlog.
+import { parentPort, workerData } from 'node:worker_threads';
+import { PGlite, type QueryOptions } from '@electric-sql/pglite';
+import { LIVE, type Request, type Response, type WireError, type WireQueryOptions } from './protocol.ts';
+
+const port = parentPort!;
+const { dataDir } = workerData as { dataDir: string };
+
+const keepText = (value: string) => value;
+
+function queryOptions(opts: WireQueryOptions | undefined): QueryOptions | undefined {
+  if (!opts) return undefined;
+  const out: QueryOptions = {};
+  if (opts.rowMode) out.rowMode = opts.rowMode;
+  if (opts.paramTypes) out.paramTypes = opts.paramTypes;
+  if (opts.rawTypes) out.parsers = Object.fromEntries(opts.rawTypes.map((oid) => [oid, keepText]));
+  return out;
+}
+
+function wireError(err: unknown): WireError {
+  const e = err instanceof Error ? err : new Error(String(err));
+  const fields: WireError['fields'] = {};
+  for (const [k, v] of Object.entries(e)) {
+    if (typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean') fields[k] = v;
+  }
+  return { name: e.name, message: e.message, fields };
+}
+
+const send = (msg: Response) => port.postMessage(msg);
+
+async function main() {
+  const pg = await PGlite.create(dataDir);
+  const subs = new Map<number, () => Promise<void>>();
+  const lanes: Request[][] = [[], []];
+  /** The open transaction and its statements waiting to run. */
+  let open: { tx: number; waiting: Request[] } | undefined;
+  /** Statements sent for transactions whose BEGIN has not run yet (the client does not wait for it). */
+  const early = new Map<number, Request[]>();
+  let busy = false;
+
+  const run = async (m: Request): Promise<unknown> => {
+    switch (m.op) {
+      case 'query':
+        return pg.query(m.text, m.params, queryOptions(m.opts));
+      case 'exec':
+        return pg.exec(m.text, queryOptions(m.opts));
+      case 'begin': {
+        const waiting = early.get(m.tx) ?? [];
+        early.delete(m.tx);
+        try {
+          await pg.exec('BEGIN');
+        } catch (err) {
+          for (const w of waiting) send({ id: w.id, ok: false, error: wireError(new Error(`transaction ${m.tx} did not begin`)) });
+          throw err;
+        }
+        open = { tx: m.tx, waiting };
+        return undefined;
+      }
+      case 'end': {
+        open = undefined;
+        const [result] = await pg.exec(m.commit ? 'COMMIT' : 'ROLLBACK');
+        // COMMIT of a transaction that had failed is answered "ROLLBACK" by PostgreSQL.
+        if (m.commit && result?.command === 'ROLLBACK') throw new Error('transaction was rolled back: a statement in it failed');
+        return undefined;
+      }
+      case 'listen':
+        subs.set(m.sub, await pg.listen(m.channel, (payload) => send({ notify: m.sub, payload })));
+        return undefined;
+      case 'unlisten':
+        await subs.get(m.sub)?.();
+        subs.delete(m.sub);
+        return undefined;
+      case 'close':
+        await pg.close();
+        return undefined;
+    }
+  };
+
+  const next = (): Request | undefined => (open ? open.waiting.shift() : (lanes[0]!.shift() ?? lanes[1]!.shift()));
+
+  // Choosing waits for a turn of the event loop, so that every message that arrived while the last
+  // statement ran has been received and the live lane is seen before a background one is taken.
+  let scheduled = false;
+  const schedule = () => {
+    if (scheduled || busy) return;
+    scheduled = true;
+    setImmediate(pump);
+  };
+  const pump = () => {
+    scheduled = false;
+    if (busy) return;
+    const m = next();
+    if (!m) return;
+    busy = true;
+    run(m)
+      .then(
+        (result) => send({ id: m.id, ok: true, result }),
+        (err) => send({ id: m.id, ok: false, error: wireError(err) }),
+      )
+      .finally(() => {
+        busy = false;
+        if (m.op === 'close') port.close();
+        else schedule();
+      });
+  };
+
+  port.on('message', (m: Request) => {
+    const tx = m.op !== 'begin' && 'tx' in m ? m.tx : undefined;
+    if (tx === undefined) lanes[m.lane === LIVE ? 0 : 1]!.push(m);
+    else if (open && open.tx === tx) open.waiting.push(m);
+    else early.set(tx, [...(early.get(tx) ?? []), m]);
+    schedule();
+  });
+  send({ id: 0, ok: true });
+}
+
+main().catch((err) => send({ id: 0, ok: false, error: wireError(err) }));

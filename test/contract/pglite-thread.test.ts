@@ -1,0 +1,89 @@
+// The embedded database on its own thread (src/db/pglite-thread): what drizzle and pg-boss rely on
+// behaves as with PGlite in the same thread, and live work is not queued behind background work.
+import assert from 'node:assert/strict';
+import { after, before, describe, test } from 'node:test';
+import { ThreadedPGlite, asLiveDatabaseWork } from '../../src/db/index.ts';
+
+describe('PGlite on its own thread', () => {
+  let pg: ThreadedPGlite;
+  before(async () => {
+    pg = await ThreadedPGlite.open('memory://');
+    await pg.exec('create table t (id int primary key, v text, at timestamptz default now())');
+  });
+  after(async () => pg.close());
+
+  test('errors keep PostgreSQL fields; a failed transaction leaves nothing behind', async () => {
+    await pg.query('insert into t (id, v) values (1, $1)', ['one']);
+    const err = await pg
+      .transaction(async (tx) => {
+        await tx.query('insert into t (id, v) values (2, $1)', ['two']);
+        await tx.query('insert into t (id, v) values (1, $1)', ['again']);
+      })
+      .catch((e: Error & { code?: string; constraint?: string }) => e);
+    assert.ok(err instanceof Error);
+    assert.equal((err as { code?: string }).code, '23505');
+    assert.equal((err as { constraint?: string }).constraint, 't_pkey');
+    assert.deepEqual((await pg.query<{ id: number }>('select id from t order by id')).rows, [{ id: 1 }]);
+  });
+
+  test('a commit of a transaction whose statement failed is refused, not reported as done', async () => {
+    await assert.rejects(
+      pg.transaction(async (tx) => {
+        await tx.query('insert into t (id, v) values (3, $1)', ['three']);
+        await tx.query('select 1/0').catch(() => {}); // swallowed: the transaction is aborted anyway
+      }),
+      /rolled back/,
+    );
+    assert.equal((await pg.query('select * from t where id = 3')).rows.length, 0);
+  });
+
+  test('statements outside a transaction wait for it; rows and types survive the crossing', async () => {
+    let inside = false;
+    const tx = pg.transaction(async (t) => {
+      inside = true;
+      await t.query('insert into t (id, v) values (4, $1)', ['four']);
+      await new Promise((r) => setTimeout(r, 30));
+      await t.query('update t set v = $1 where id = 4', ['four!']);
+    });
+    while (!inside) await new Promise((r) => setImmediate(r));
+    const outside = await pg.query<{ v: string; at: Date }>('select v, at from t where id = 4');
+    await tx;
+    assert.equal(outside.rows[0]!.v, 'four!', 'the outside read ran after the commit');
+    assert.ok(outside.rows[0]!.at instanceof Date);
+    // drizzle keeps timestamps as text with identity parsers; they cross as type ids.
+    const raw = await pg.query<{ at: string }>('select at from t where id = 4', [], { parsers: { 1184: (v: string) => v } });
+    assert.equal(typeof raw.rows[0]!.at, 'string');
+    assert.throws(() => pg.query('select 1', [], { parsers: { 1184: (v: string) => new Date(v) } }), /not the identity/);
+  });
+
+  test('live work runs before background work that was waiting', async () => {
+    const order: string[] = [];
+    // Background statements pile up behind an open transaction; a live one arrives last.
+    let release!: () => void;
+    const held = new Promise<void>((r) => (release = r));
+    let inside = false;
+    const tx = pg.transaction(async (t) => {
+      await t.query('select 1');
+      inside = true;
+      await held;
+    });
+    while (!inside) await new Promise((r) => setImmediate(r));
+    const background = Array.from({ length: 20 }, (_, i) => pg.query('select pg_sleep(0.002)').then(() => order.push(`bg${i}`)));
+    const live = asLiveDatabaseWork(() => pg.query('select 1').then(() => order.push('live')));
+    await new Promise((r) => setTimeout(r, 20));
+    release();
+    await Promise.all([tx, ...background, live]);
+    assert.equal(order[0], 'live', order.join(','));
+  });
+
+  test('LISTEN/NOTIFY reaches the main thread until unlistened', async () => {
+    const got: string[] = [];
+    const stop = await pg.listen('jobs', (p) => got.push(p));
+    await pg.query("select pg_notify('jobs', 'a')");
+    await new Promise((r) => setTimeout(r, 20));
+    await stop();
+    await pg.query("select pg_notify('jobs', 'b')");
+    await new Promise((r) => setTimeout(r, 20));
+    assert.deepEqual(got, ['a']);
+  });
+});
