@@ -7,6 +7,8 @@
 // it uses the second core and the main thread only waits for answers.
 // The price is one message each way per statement (structured clone of parameters and rows).
 import { AsyncLocalStorage } from 'node:async_hooks';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import type { Lane, Request, RequestBody, Response, WireError, WireQueryOptions } from './protocol.ts';
 
@@ -73,11 +75,18 @@ export class ThreadedPGlite {
 
   /** Starts the thread and PGlite in `dataDir` (a directory or `memory://`). */
   static async open(dataDir: string): Promise<ThreadedPGlite> {
-    const worker = new Worker(bootstrap(), { eval: true, workerData: { dataDir } });
+    // A new cluster is created by a thread of its own, whose memory goes with it (see worker.ts).
+    if (dataDir !== 'memory://' && !existsSync(join(dataDir, 'PG_VERSION'))) await ThreadedPGlite.start(dataDir, true);
+    return ThreadedPGlite.start(dataDir, false);
+  }
+
+  private static async start(dataDir: string, initOnly: boolean): Promise<ThreadedPGlite> {
+    const worker = new Worker(bootstrap(), { eval: true, workerData: { dataDir, initOnly } });
     const client = new ThreadedPGlite(worker);
     worker.ref();
     // The thread answers id 0 once PGlite is ready (or with the reason it could not start).
     await new Promise((resolve, reject) => client.pending.set(0, { resolve, reject, stack: new Error().stack }));
+    if (initOnly) await worker.terminate();
     return client;
   }
 

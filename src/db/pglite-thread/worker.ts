@@ -12,7 +12,7 @@ import { PGlite, type QueryOptions } from '@electric-sql/pglite';
 import { LIVE, type Request, type Response, type WireError, type WireQueryOptions } from './protocol.ts';
 
 const port = parentPort!;
-const { dataDir } = workerData as { dataDir: string };
+const { dataDir, initOnly } = workerData as { dataDir: string; initOnly?: boolean };
 
 const keepText = (value: string) => value;
 
@@ -36,8 +36,24 @@ function wireError(err: unknown): WireError {
 
 const send = (msg: Response) => port.postMessage(msg);
 
+/**
+ * PostgreSQL's page cache inside the WebAssembly memory, which only grows: the default 128 MB ends
+ * up resident once the hot tables passed through it. The data directory is on disk and the
+ * operating system caches it too, so a smaller pool costs little and keeps `serve` within its
+ * memory target.
+ */
+const SETTINGS = 'shared_buffers = 32MB';
+
 async function main() {
-  const pg = await PGlite.create(dataDir);
+  const pg = await PGlite.create({ dataDir, postgresqlconf: SETTINGS });
+  if (initOnly) {
+    // Creating the cluster (initdb) grows the WebAssembly memory to several hundred MB, and it
+    // never shrinks: the client runs it on a thread of its own and then starts this one afresh.
+    await pg.close();
+    send({ id: 0, ok: true });
+    port.close();
+    return;
+  }
   const subs = new Map<number, () => Promise<void>>();
   const lanes: Request[][] = [[], []];
   /** The open transaction and its statements waiting to run. */
