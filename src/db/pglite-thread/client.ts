@@ -33,7 +33,8 @@ export interface PGliteTransaction {
   readonly closed: boolean;
 }
 
-type Pending = { resolve: (v: unknown) => void; reject: (e: Error) => void; stack: string | undefined };
+/** `origin` is where the call was made; its stack is only formatted if the call fails. */
+type Pending = { resolve: (v: unknown) => void; reject: (e: Error) => void; origin: Error };
 
 function wireOptions(opts: QueryOptions | undefined): WireQueryOptions | undefined {
   if (!opts) return undefined;
@@ -50,7 +51,8 @@ function wireOptions(opts: QueryOptions | undefined): WireQueryOptions | undefin
   return out;
 }
 
-function toError(w: WireError, stack: string | undefined): Error {
+function toError(w: WireError, origin: Error): Error {
+  const stack = origin.stack;
   const err = Object.assign(new Error(w.message), w.fields);
   err.name = w.name;
   if (stack) err.stack = `${w.name}: ${w.message}\n${stack.split('\n').slice(1).join('\n')}`;
@@ -85,7 +87,7 @@ export class ThreadedPGlite {
     const client = new ThreadedPGlite(worker);
     worker.ref();
     // The thread answers id 0 once PGlite is ready (or with the reason it could not start).
-    await new Promise((resolve, reject) => client.pending.set(0, { resolve, reject, stack: new Error().stack }));
+    await new Promise((resolve, reject) => client.pending.set(0, { resolve, reject, origin: new Error() }));
     if (initOnly) await worker.terminate();
     return client;
   }
@@ -161,7 +163,7 @@ export class ThreadedPGlite {
     const id = this.nextId++;
     if (this.pending.size === 0) this.worker.ref();
     return new Promise((resolve, reject) => {
-      this.pending.set(id, { resolve, reject, stack: new Error().stack });
+      this.pending.set(id, { resolve, reject, origin: new Error() });
       this.worker.postMessage({ ...req, id, lane: lane.getStore() } satisfies Request);
     });
   }
@@ -176,7 +178,7 @@ export class ThreadedPGlite {
     this.pending.delete(m.id);
     if (this.pending.size === 0) this.worker.unref();
     if (m.ok) p.resolve(m.result);
-    else p.reject(toError(m.error, p.stack));
+    else p.reject(toError(m.error, p.origin));
   }
 
   private fail(err: Error) {
