@@ -16,6 +16,7 @@ import type { LoadResult } from './lib/load.ts';
 import { processCpuMs } from './lib/proc-cpu.ts';
 import { runLoad, type LoadOptions } from './lib/run-load.ts';
 import { percentile } from './lib/stats.ts';
+import { serveNodeFlags } from './lib/serve-node-flags.ts';
 
 const CONCURRENCY = 16;
 /** Measured time per server, split into SLICES alternating slices. */
@@ -96,7 +97,7 @@ export default async function intakeBench() {
   // INTAKE_APP_NODE_ARGS (e.g. "--cpu-prof --cpu-prof-dir=tmp-scratch/prof") profiles it;
   // BENCH_DB_STATS=1 prints what its database did each second.
   const dataDir = mkdtempSync(join(tmpdir(), 'usm-bench-intake-'));
-  const appNodeArgs = process.env.INTAKE_APP_NODE_ARGS ? process.env.INTAKE_APP_NODE_ARGS.split(' ') : [];
+  const appNodeArgs = [...serveNodeFlags(), ...(process.env.INTAKE_APP_NODE_ARGS ? process.env.INTAKE_APP_NODE_ARGS.split(' ') : [])];
   const app = await startChild([fileURLToPath(new URL('./lib/app-with-integration.ts', import.meta.url))], { DATA_DIR: dataDir, LOG_LEVEL: 'warn' }, /HOOK (\S+)/, appNodeArgs);
   const oursUrl = `${/HOOK (\S+)/.exec(app.out())![1]!}/call-start`;
 

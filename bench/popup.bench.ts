@@ -15,6 +15,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { startMoyskladSandbox } from '../src/sandbox/moysklad/index.ts';
 import { watchPglite } from './lib/pglite-stats.ts';
+import { serveNodeFlags } from './lib/serve-node-flags.ts';
 import { SANDBOX_ACCESS_TOKEN, createUisSimulator, startUisSandbox, type CallScenario, type CallTruth } from '../src/sandbox/uis/index.ts';
 
 const RATE = Number(process.env.POPUP_RATE ?? 50);
@@ -171,7 +172,7 @@ function startApp(env: Record<string, string>): Promise<{ child: ChildProcess; h
   const dataDir = process.env.POPUP_DATA_DIR ?? mkdtempSync(join(tmpdir(), 'usm-bench-popup-'));
   return new Promise((resolve, reject) => {
     // POPUP_APP_NODE_ARGS (e.g. "--cpu-prof --cpu-prof-dir=tmp-scratch/prof") profiles the connector.
-    const extra = process.env.POPUP_APP_NODE_ARGS ? process.env.POPUP_APP_NODE_ARGS.split(' ') : [];
+    const extra = [...serveNodeFlags(), ...(process.env.POPUP_APP_NODE_ARGS ? process.env.POPUP_APP_NODE_ARGS.split(' ') : [])];
     const child = spawn(process.execPath, [...extra, '--import', 'tsx', fileURLToPath(import.meta.url), '--app'], {
       // A data directory on disk, as `serve` runs in production (POPUP_DATA_DIR=memory:// to compare).
       env: { ...process.env, ...env, LOG_LEVEL: 'warn', DATA_DIR: dataDir },
