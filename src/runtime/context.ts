@@ -45,6 +45,14 @@ export type AppContext = {
 
 export async function createContext(config: Config, log: Logger, opts: { maintenance?: boolean } = {}): Promise<AppContext> {
   const database = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
+  if (database.kind === 'pglite') {
+    // Without its database thread the process can only fail requests; what was acknowledged is
+    // committed, so exiting for the supervisor to restart us loses nothing.
+    database.pglite.onFailure((err) => {
+      log.fatal({ err }, 'embedded database thread stopped; exiting');
+      process.exit(1);
+    });
+  }
   try {
     await runMigrations(database);
     const masterKey = loadMasterKey({ secretKey: config.secretKey, dataDir: config.dataDir });

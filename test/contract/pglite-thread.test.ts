@@ -86,4 +86,20 @@ describe('PGlite on its own thread', () => {
     await new Promise((r) => setTimeout(r, 20));
     assert.deepEqual(got, ['a']);
   });
+
+  test('a thread that dies fails what is pending and what comes after, and says so once', async () => {
+    const other = await ThreadedPGlite.open('memory://');
+    const failures: Error[] = [];
+    other.onFailure((e) => failures.push(e));
+    const pending = other.query('select pg_sleep(0.5)');
+    await (other as unknown as { worker: { terminate(): Promise<number> } }).worker.terminate();
+    await assert.rejects(pending, /exited/);
+    await assert.rejects(other.query('select 1'), /exited/);
+    assert.equal(failures.length, 1);
+    // A normal close is not a failure.
+    const third = await ThreadedPGlite.open('memory://');
+    third.onFailure((e) => failures.push(e));
+    await third.close();
+    assert.equal(failures.length, 1);
+  });
 });

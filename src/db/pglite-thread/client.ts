@@ -66,6 +66,8 @@ export class ThreadedPGlite {
   private readonly pending = new Map<number, Pending>();
   private readonly listeners = new Map<number, (payload: string) => void>();
   private failure: Error | undefined;
+  private closing = false;
+  private readonly failureListeners: Array<(err: Error) => void> = [];
 
   private constructor(private readonly worker: Worker) {
     worker.on('message', (m: Response) => this.receive(m));
@@ -152,8 +154,14 @@ export class ThreadedPGlite {
     };
   }
 
+  /** `fn` is called once if the thread stops other than by `close` (every later statement fails). */
+  onFailure(fn: (err: Error) => void): void {
+    this.failureListeners.push(fn);
+  }
+
   async close(): Promise<void> {
     if (this.failure) return;
+    this.closing = true;
     await this.call({ op: 'close' });
     await this.worker.terminate();
   }
@@ -182,9 +190,11 @@ export class ThreadedPGlite {
   }
 
   private fail(err: Error) {
-    this.failure ??= err;
-    for (const p of this.pending.values()) p.reject(this.failure);
+    if (this.failure) return;
+    this.failure = err;
+    for (const p of this.pending.values()) p.reject(err);
     this.pending.clear();
+    if (!this.closing) for (const fn of this.failureListeners) fn(err);
   }
 }
 
