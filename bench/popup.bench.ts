@@ -74,6 +74,13 @@ export default async function popupBench() {
     out.popup_latency_p50_ms = Math.round(percentile(latencies, 50) * 10) / 10;
     out.popup_latency_p99_ms = Math.round(percentile(latencies, 99) * 10) / 10;
     out.popup_latency_max_ms = Math.round(percentile(latencies, 100) * 10) / 10;
+    // The part of it until the connector answered the ringing notification (stored and merged).
+    const answers = run.deliveries
+      .filter((d) => d.eventKey === 'ringing' && !d.duplicate && d.sentAt !== null && d.answeredAt !== null)
+      .map((d) => d.answeredAt! - d.sentAt!)
+      .sort((a, b) => a - b);
+    out.popup_ringing_answer_p50_ms = percentile(answers, 50);
+    out.popup_ringing_answer_p99_ms = percentile(answers, 99);
     out.phone_api_requests_per_answered_call = round2(counts.phone / truths.length);
     out.json_api_requests_per_answered_call = round2(counts.json / truths.length);
     out.popup_duplicate_calls = accs.reduce((n, a) => n + ms.phone.duplicates(a.accountId).length, 0);

@@ -46,6 +46,7 @@ async function send(req: RenderedRequest, rec: DeliveryRecord, opts: DeliveryOpt
       signal: AbortSignal.timeout(opts.timeoutMs),
     });
     rec.status = res.status;
+    rec.answeredAt = Date.now();
     await res.arrayBuffer().catch(() => undefined);
   } catch (e) {
     rec.error = (e as Error).message;
@@ -63,7 +64,7 @@ export async function deliverCommunication(
   const realAt = (ev: PlannedEvent) => start + ev.delayMs * opts.timeScale;
   const record = (ev: PlannedEvent, req: RenderedRequest, duplicate: boolean, scheduledAt: number): DeliveryRecord => {
     const rec: DeliveryRecord = {
-      seq: ++seq, communicationKey: key, eventKey: ev.eventKey, duplicate, request: req, scheduledAt, sentAt: null, status: null, error: null,
+      seq: ++seq, communicationKey: key, eventKey: ev.eventKey, duplicate, request: req, scheduledAt, sentAt: null, answeredAt: null, status: null, error: null,
     };
     log.push(rec);
     return rec;

@@ -102,6 +102,8 @@ export interface DeliveryRecord {
   request: RenderedRequest;
   scheduledAt: number;
   sentAt: number | null;
+  /** When the response's status arrived (wall clock ms). */
+  answeredAt: number | null;
   status: number | null;
   error: string | null;
 }
