@@ -76,6 +76,25 @@ describe('PGlite on its own thread', () => {
     assert.equal(order[0], 'live', order.join(','));
   });
 
+  test('background work that waited long goes first, so a stream of live work cannot starve it', async () => {
+    const order: string[] = [];
+    let release!: () => void;
+    const held = new Promise<void>((r) => (release = r));
+    let inside = false;
+    const tx = pg.transaction(async (t) => {
+      await t.query('select 1');
+      inside = true;
+      await held;
+    });
+    while (!inside) await new Promise((r) => setImmediate(r));
+    const background = pg.query('select 1').then(() => order.push('bg'));
+    const live = asLiveDatabaseWork(() => pg.query('select 1').then(() => order.push('live')));
+    await new Promise((r) => setTimeout(r, 120));
+    release();
+    await Promise.all([tx, background, live]);
+    assert.deepEqual(order, ['bg', 'live']);
+  });
+
   test('LISTEN/NOTIFY reaches the main thread until unlistened', async () => {
     const got: string[] = [];
     const stop = await pg.listen('jobs', (p) => got.push(p));

@@ -15,6 +15,7 @@ const port = parentPort!;
 const { dataDir, initOnly } = workerData as { dataDir: string; initOnly?: boolean };
 
 const keepText = (value: string) => value;
+const BACKGROUND_MAX_WAIT_MS = 50;
 
 function queryOptions(opts: WireQueryOptions | undefined): QueryOptions | undefined {
   if (!opts) return undefined;
@@ -56,6 +57,7 @@ async function main() {
   }
   const subs = new Map<number, () => Promise<void>>();
   const lanes: Request[][] = [[], []];
+  const arrived = new WeakMap<Request, number>();
   /** The open transaction and its statements waiting to run. */
   let open: { tx: number; waiting: Request[] } | undefined;
   /** Statements sent for transactions whose BEGIN has not run yet (the client does not wait for it). */
@@ -100,7 +102,14 @@ async function main() {
     }
   };
 
-  const next = (): Request | undefined => (open ? open.waiting.shift() : (lanes[0]!.shift() ?? lanes[1]!.shift()));
+  // A background request that has waited this long goes next even with live work waiting, so a
+  // sustained stream of commits cannot starve queue polls and caches (which live work needs too).
+  const next = (): Request | undefined => {
+    if (open) return open.waiting.shift();
+    const oldest = lanes[1]![0];
+    if (oldest && performance.now() - arrived.get(oldest)! > BACKGROUND_MAX_WAIT_MS) return lanes[1]!.shift();
+    return lanes[0]!.shift() ?? lanes[1]!.shift();
+  };
 
   // Choosing waits for a turn of the event loop, so that every message that arrived while the last
   // statement ran has been received and the live lane is seen before a background one is taken.
@@ -130,7 +139,10 @@ async function main() {
 
   port.on('message', (m: Request) => {
     const tx = m.op !== 'begin' && 'tx' in m ? m.tx : undefined;
-    if (tx === undefined) lanes[m.lane === LIVE ? 0 : 1]!.push(m);
+    if (tx === undefined) {
+      arrived.set(m, performance.now());
+      lanes[m.lane === LIVE ? 0 : 1]!.push(m);
+    }
     else if (open && open.tx === tx) open.waiting.push(m);
     else early.set(tx, [...(early.get(tx) ?? []), m]);
     schedule();

@@ -149,9 +149,10 @@ export class CallStore {
       if (f.expect) updates.push({ ...row, expected_version: f.expect.version, expected_events: f.expect.events });
       else inserts.push({ ...row, account_id: f.ids.accountId });
     }
+    // Sent together: on the embedded database both wait in its thread's queue, one round trip.
+    const [updated, insertedRows] = await Promise.all([updates.length > 0 ? updateGuarded(tx, updates) : [], inserts.length > 0 ? insertNew(tx, inserts) : []]);
     const took = new Set<string>();
-    for (const r of updates.length > 0 ? await updateGuarded(tx, updates) : []) took.add(sessionKey(r.integration_id, r.call_session_id));
-    for (const r of inserts.length > 0 ? await insertNew(tx, inserts) : []) took.add(sessionKey(r.integration_id, r.call_session_id));
+    for (const r of [...updated, ...insertedRows]) took.add(sessionKey(r.integration_id, r.call_session_id));
     for (const [key, f] of sessions) {
       if (!f.slow && (!f.wrote || took.has(key))) continue;
       // Not written: read the row under lock and merge this session's events one by one.
