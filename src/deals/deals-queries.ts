@@ -212,12 +212,17 @@ export class DealsQueries {
     if (cursor && (!c || c.length !== 2)) throw new BadCursorError('bad cursor');
     const conds = [sql`d.account_id = ${accountId}`];
     if (since) conds.push(sql`d.changed_at >= ${since}`);
-    if (c) conds.push(sql`(d.changed_at, d.id) > (${new Date(String(c[0]))}, ${String(c[1])})`);
-    const res = await run(this.db, sql`${SELECT} where ${sql.join(conds, sql` and `)} order by d.changed_at, d.id limit ${limit + 1}`);
+    // The cursor keeps the database's own text of the time (microseconds, which a JS Date would
+    // drop: a row written with now() would then sort after its own cursor and come back forever).
+    if (c) conds.push(sql`(d.changed_at, d.id) > (${String(c[0])}::timestamptz, ${String(c[1])})`);
+    const res = await run(this.db, sql`
+      select page.*, page.changed_at::text as cursor_at
+      from (${SELECT} where ${sql.join(conds, sql` and `)} order by d.changed_at, d.id limit ${limit + 1}) page
+      order by page.changed_at, page.id`);
     const rows = res.rows as Record<string, unknown>[];
     const items = rows.slice(0, limit).map((r) => ({ ...dealView(r), changedAt: iso(r['changed_at']) }));
-    const last = items[items.length - 1];
-    return { items, nextCursor: rows.length > limit && last ? encodeCursor([last.changedAt, last.id]) : null };
+    const last = rows[limit - 1];
+    return { items, nextCursor: rows.length > limit && last ? encodeCursor([String(last['cursor_at']), String(last['id'])]) : null };
   }
 
   async changedContacts(accountId: string, since: Date | undefined, cursor: string | undefined, limit: number) {
@@ -225,9 +230,9 @@ export class DealsQueries {
     if (cursor && (!c || c.length !== 2)) throw new BadCursorError('bad cursor');
     const conds = [sql`account_id = ${accountId}`];
     if (since) conds.push(sql`changed_at >= ${since}`);
-    if (c) conds.push(sql`(changed_at, id) > (${new Date(String(c[0]))}, ${String(c[1])})`);
+    if (c) conds.push(sql`(changed_at, id) > (${String(c[0])}::timestamptz, ${String(c[1])})`);
     const res = await run(this.db, sql`
-      select integration_id, id, name, company_type, phones, emails, persons, deleted_at, changed_at from deal_contacts
+      select integration_id, id, name, company_type, phones, emails, persons, deleted_at, changed_at, changed_at::text as cursor_at from deal_contacts
       where ${sql.join(conds, sql` and `)} order by changed_at, id limit ${limit + 1}`);
     const rows = res.rows as Record<string, unknown>[];
     const items = rows.slice(0, limit).map((r) => ({
@@ -241,8 +246,8 @@ export class DealsQueries {
       deletedAt: r['deleted_at'] ? iso(r['deleted_at']) : null,
       changedAt: iso(r['changed_at']),
     }));
-    const last = items[items.length - 1];
-    return { items, nextCursor: rows.length > limit && last ? encodeCursor([last.changedAt, last.id]) : null };
+    const last = rows[limit - 1];
+    return { items, nextCursor: rows.length > limit && last ? encodeCursor([String(last['cursor_at']), String(last['id'])]) : null };
   }
 
   /** The deal that arrived last (for "create a test deal to check"). */

@@ -162,27 +162,53 @@ export class DealsRepository {
     let inserted = 0;
     let stageChanges = 0;
     for (const part of chunks(rows)) {
-      const ids = part.map((r) => r.id);
-      const before = await db
-        .select({ id: d.id, stateId: d.stateId, msUpdated: d.msUpdated, deletedAt: d.deletedAt })
-        .from(d)
-        .where(and(eq(d.integrationId, s.integrationId), inArray(d.id, ids)));
-      const known = new Map(before.map((b) => [b.id, b]));
-      const now = new Date();
-      await db
-        .insert(d)
-        .values(part.map((r) => ({ ...s, ...r, deletedAt: null, changedAt: now })))
-        .onConflictDoUpdate({
-          target: [d.integrationId, d.id],
-          set: Object.fromEntries(
-            ['name', 'moment', 'ms_created', 'ms_updated', 'sum', 'payed_sum', 'state_id', 'store_id', 'sales_channel_id', 'project_id', 'organization_id', 'owner_id', 'agent_id', 'description', 'attributes', 'deleted_at', 'changed_at'].map((col) => [
-              col.replace(/_([a-z])/g, (_m, ch: string) => ch.toUpperCase()),
-              excluded(col),
-            ]),
-          ),
-          // Older reads change nothing; an equal read rewrites only if it differs (no feed churn).
-          setWhere: sql`${d.msUpdated} < excluded.ms_updated or (${d.msUpdated} = excluded.ms_updated and row(${d.stateId}, ${d.sum}, ${d.name}, ${d.deletedAt}, ${d.ownerId}) is distinct from row(excluded.state_id, excluded.sum, excluded.name, excluded.deleted_at, excluded.owner_id))`,
-        });
+      // One statement per chunk: the rows travel as one jsonb parameter (not ~20 parameters a row),
+      // and the previous state comes from the same snapshot the upsert starts from.
+      // Millisecond precision, like every timestamp our API pages by (now() would carry microseconds).
+      const changedAt = new Date().toISOString();
+      const payload = JSON.stringify(
+        part.map((r) => ({
+          ...r,
+          moment: r.moment.toISOString(),
+          msCreated: r.msCreated.toISOString(),
+          msUpdated: r.msUpdated.toISOString(),
+        })),
+      );
+      const res = (await db.execute(sql`
+        with input as (
+          select * from jsonb_to_recordset(${payload}::jsonb) as x(
+            "id" text, "name" text, "moment" timestamptz, "msCreated" timestamptz, "msUpdated" timestamptz,
+            "sum" bigint, "payedSum" bigint, "stateId" text, "storeId" text, "salesChannelId" text,
+            "projectId" text, "organizationId" text, "ownerId" text, "agentId" text, "description" text,
+            "attributes" jsonb)
+        ), before as (
+          select d.id, d.state_id, (extract(epoch from d.ms_updated) * 1000)::float8 as ms_updated_ms from deals d
+          where d.integration_id = ${s.integrationId}::uuid and d.id in (select "id" from input)
+        ), upsert as (
+          insert into deals (integration_id, account_id, id, name, moment, ms_created, ms_updated, sum, payed_sum,
+            state_id, store_id, sales_channel_id, project_id, organization_id, owner_id, agent_id, description,
+            attributes, deleted_at, changed_at)
+          select ${s.integrationId}::uuid, ${s.accountId}::uuid, "id", "name", "moment", "msCreated", "msUpdated", "sum",
+            coalesce("payedSum", 0), "stateId", "storeId", "salesChannelId", "projectId", "organizationId", "ownerId",
+            "agentId", "description", coalesce("attributes", '[]'::jsonb), null, ${changedAt}::timestamptz
+          from input
+          on conflict (integration_id, id) do update set
+            name = excluded.name, moment = excluded.moment, ms_created = excluded.ms_created,
+            ms_updated = excluded.ms_updated, sum = excluded.sum, payed_sum = excluded.payed_sum,
+            state_id = excluded.state_id, store_id = excluded.store_id, sales_channel_id = excluded.sales_channel_id,
+            project_id = excluded.project_id, organization_id = excluded.organization_id, owner_id = excluded.owner_id,
+            agent_id = excluded.agent_id, description = excluded.description, attributes = excluded.attributes,
+            deleted_at = excluded.deleted_at, changed_at = excluded.changed_at
+          -- Older reads change nothing; an equal read rewrites only if it differs (no feed churn).
+          where deals.ms_updated < excluded.ms_updated
+            or (deals.ms_updated = excluded.ms_updated
+              and row(deals.state_id, deals.sum, deals.name, deals.deleted_at, deals.owner_id)
+                is distinct from row(excluded.state_id, excluded.sum, excluded.name, excluded.deleted_at, excluded.owner_id))
+        )
+        select id, state_id as "stateId", ms_updated_ms as "msUpdatedMs" from before`)) as unknown as {
+        rows: Array<{ id: string; stateId: string | null; msUpdatedMs: number | string }>;
+      };
+      const known = new Map(res.rows.map((b) => [b.id, { stateId: b.stateId, msUpdated: new Date(Number(b.msUpdatedMs)) }]));
       const changes: Array<{ dealId: string; stateId: string | null; at: Date; hadPrevious: boolean }> = [];
       for (const r of part) {
         const b = known.get(r.id);

@@ -267,6 +267,25 @@ for (const kind of ['pglite', 'postgres'] as const) {
       assert.match(lines[0]!, /Номер;Дата;Сумма/);
     });
 
+    test('the analytics feed pages past rows stamped with microseconds (database now())', async () => {
+      // Ten deals share one change time with microseconds, as the column default writes it.
+      await app.ctx.database.db.execute(sql`
+        update deals set changed_at = now() + interval '1 day'
+        where id in (select id from deals where account_id = ${accountId} order by id limit 10)`);
+      const seen: string[] = [];
+      let cursor: string | undefined;
+      for (let page = 0; page < 50; page++) {
+        const r = await api.req('GET', `/api/v1/analytics/deals?limit=3&updatedSince=${encodeURIComponent(new Date(Date.now() + 3_600_000).toISOString())}${cursor ? `&cursor=${cursor}` : ''}`);
+        assert.equal(r.status, 200, r.text);
+        seen.push(...r.json.items.map((d: { id: string }) => d.id));
+        cursor = r.json.nextCursor ?? undefined;
+        if (!cursor) break;
+      }
+      assert.equal(cursor, undefined, 'paging ended');
+      assert.equal(seen.length, 10);
+      assert.equal(new Set(seen).size, 10);
+    });
+
     test('attribution: deals are linked to the calls of their counterparty; revenue by UTM source', async () => {
       const m = dealsModule(app.ctx);
       const index = new SqlCommunicationsIndex(app.ctx.database.db);
