@@ -14,18 +14,10 @@ export const EVALUATE_DELAY_MS = 1000;
 export const evaluateKey = (integrationId: string, channel: Channel, ref: string) => `${integrationId}:${channel}:${ref}`;
 
 /**
- * Call where a communication changed (inside the caller's transaction: the job commits with the
- * change). Cheap and idempotent: while a job for this communication waits, this adds nothing.
+ * Call where communications changed (inside the caller's transaction: the jobs commit with the
+ * change), several in one statement (an intake batch's finished calls). Cheap and idempotent: while
+ * a job for a communication waits, this adds nothing for it.
  */
-export async function scheduleRulesEvaluation(
-  tx: Tx | undefined,
-  queue: JobQueue,
-  c: { accountId: string; integrationId: string; channel: Channel; ref: string; delayMs?: number },
-): Promise<void> {
-  await scheduleRulesEvaluations(tx, queue, [c]);
-}
-
-/** The same for several communications in one statement (an intake batch's finished calls). */
 export async function scheduleRulesEvaluations(
   tx: Tx | undefined,
   queue: JobQueue,

@@ -6,6 +6,19 @@ import { ThreadedPGlite, asLiveDatabaseWork } from '../../src/db/index.ts';
 
 describe('PGlite on its own thread', () => {
   let pg: ThreadedPGlite;
+  /** Opens a transaction and keeps it open (other statements pile up) until `release` is called. */
+  const holdTransaction = async () => {
+    let release!: () => void;
+    const held = new Promise<void>((r) => (release = r));
+    let inside = false;
+    const done = pg.transaction(async (t) => {
+      await t.query('select 1');
+      inside = true;
+      await held;
+    });
+    while (!inside) await new Promise((r) => setImmediate(r));
+    return { release, done };
+  };
   before(async () => {
     pg = await ThreadedPGlite.open('memory://');
     await pg.exec('create table t (id int primary key, v text, at timestamptz default now())');
@@ -59,39 +72,23 @@ describe('PGlite on its own thread', () => {
   test('live work runs before background work that was waiting', async () => {
     const order: string[] = [];
     // Background statements pile up behind an open transaction; a live one arrives last.
-    let release!: () => void;
-    const held = new Promise<void>((r) => (release = r));
-    let inside = false;
-    const tx = pg.transaction(async (t) => {
-      await t.query('select 1');
-      inside = true;
-      await held;
-    });
-    while (!inside) await new Promise((r) => setImmediate(r));
+    const tx = await holdTransaction();
     const background = Array.from({ length: 20 }, (_, i) => pg.query('select pg_sleep(0.002)').then(() => order.push(`bg${i}`)));
     const live = asLiveDatabaseWork(() => pg.query('select 1').then(() => order.push('live')));
     await new Promise((r) => setTimeout(r, 20));
-    release();
-    await Promise.all([tx, ...background, live]);
+    tx.release();
+    await Promise.all([tx.done, ...background, live]);
     assert.equal(order[0], 'live', order.join(','));
   });
 
   test('background work that waited long goes first, so a stream of live work cannot starve it', async () => {
     const order: string[] = [];
-    let release!: () => void;
-    const held = new Promise<void>((r) => (release = r));
-    let inside = false;
-    const tx = pg.transaction(async (t) => {
-      await t.query('select 1');
-      inside = true;
-      await held;
-    });
-    while (!inside) await new Promise((r) => setImmediate(r));
+    const tx = await holdTransaction();
     const background = pg.query('select 1').then(() => order.push('bg'));
     const live = asLiveDatabaseWork(() => pg.query('select 1').then(() => order.push('live')));
     await new Promise((r) => setTimeout(r, 120));
-    release();
-    await Promise.all([tx, background, live]);
+    tx.release();
+    await Promise.all([tx.done, background, live]);
     assert.deepEqual(order, ['bg', 'live']);
   });
 
