@@ -62,7 +62,7 @@ export class InboxWorker {
     }
     for (const [source, items] of bySource) {
       const processor = processors.get(source);
-      if (!processor?.processMany || items.length < 2) continue;
+      if (!processor?.processMany) continue;
       const results = await processor.processMany(items, { tx, queue: this.deps.queue() });
       items.forEach((item, i) => outcomes.set(item, results[i]!));
     }

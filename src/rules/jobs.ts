@@ -13,16 +13,15 @@ export const EVALUATE_DELAY_MS = 1000;
 
 export const evaluateKey = (integrationId: string, channel: Channel, ref: string) => `${integrationId}:${channel}:${ref}`;
 
+/** A communication whose change should be evaluated by the rules. */
+export type RulesTrigger = { accountId: string; integrationId: string; channel: Channel; ref: string; delayMs?: number };
+
 /**
  * Call where communications changed (inside the caller's transaction: the jobs commit with the
  * change), several in one statement (an intake batch's finished calls). Cheap and idempotent: while
  * a job for a communication waits, this adds nothing for it.
  */
-export async function scheduleRulesEvaluations(
-  tx: Tx | undefined,
-  queue: JobQueue,
-  list: Array<{ accountId: string; integrationId: string; channel: Channel; ref: string; delayMs?: number }>,
-): Promise<void> {
+export async function scheduleRulesEvaluations(tx: Tx | undefined, queue: JobQueue, list: RulesTrigger[]): Promise<void> {
   if (list.length === 0) return;
   const now = Date.now();
   await queue.insert(

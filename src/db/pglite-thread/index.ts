@@ -1,1 +1,1 @@
-export { ThreadedPGlite, asLiveDatabaseWork, type PGliteTransaction, type QueryOptions, type Results } from './client.ts';
+export { ThreadedPGlite, asLiveDatabaseWork } from './client.ts';

@@ -144,7 +144,11 @@ async function main() {
       lanes[m.lane === LIVE ? 0 : 1]!.push(m);
     }
     else if (open && open.tx === tx) open.waiting.push(m);
-    else early.set(tx, [...(early.get(tx) ?? []), m]);
+    else {
+      const waiting = early.get(tx);
+      if (waiting) waiting.push(m);
+      else early.set(tx, [m]);
+    }
     schedule();
   });
   send({ id: 0, ok: true });

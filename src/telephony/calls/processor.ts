@@ -10,7 +10,7 @@ import type { JobQueue } from '../../queue/index.ts';
 import type { UisCallEvent } from '../../uis/index.ts';
 import type { AppliedEvent, CallStore } from './call-store.ts';
 import { RECONCILE_CALL_JOB, reconcileKey } from './jobs.ts';
-import { EVALUATE_DELAY_MS, scheduleRulesEvaluations } from '../../rules/index.ts';
+import { EVALUATE_DELAY_MS, scheduleRulesEvaluations, type RulesTrigger } from '../../rules/index.ts';
 
 /** Events under /hooks/uis/<secret>/ that are not call notifications (other modules' intake). */
 const NOT_CALL_EVENTS = /^(routing|chats?)([._/-].*)?$/i;
@@ -60,11 +60,11 @@ export function uisCallsProcessor(deps: UisCallsProcessorDeps): InboxProcessor {
     r: AppliedEvent,
     { tx, queue }: { tx: Tx; queue: JobQueue },
     rulesInBatch: Set<string>,
-  ): Promise<{ outcome: ProcessOutcome; rules?: Parameters<typeof scheduleRulesEvaluations>[2][number] }> => {
+  ): Promise<{ outcome: ProcessOutcome; rules?: RulesTrigger }> => {
     if (!r.wrote) return { outcome: { status: 'processed' } };
     const rulesKey = `${ids.integrationId}:${callSessionId}`;
     let rulesSentUntil: number | undefined;
-    let rules: Parameters<typeof scheduleRulesEvaluations>[2][number] | undefined;
+    let rules: RulesTrigger | undefined;
     // Rules act on what a call came to (outcome, talk time, recordings): nothing to evaluate before it ends.
     if (r.changed && r.finished && !rulesInBatch.has(rulesKey) && !((rulesQueuedUntil.get(rulesKey) ?? 0) > Date.now())) {
       rules = { ...ids, channel: 'call', ref: callSessionId };
@@ -108,7 +108,7 @@ export function uisCallsProcessor(deps: UisCallsProcessorDeps): InboxProcessor {
         else merges.push({ at, ...p });
       }
       const applied = await deps.store.applyEvents(ctx.tx, merges);
-      const rules: Parameters<typeof scheduleRulesEvaluations>[2] = [];
+      const rules: RulesTrigger[] = [];
       const rulesInBatch = new Set<string>();
       for (const [k, m] of merges.entries()) {
         const f = await follow(m.ids, m.event.callSessionId, applied[k]!, ctx, rulesInBatch);
