@@ -2,3 +2,4 @@ export { openDatabase, type Database, type Db, type Tx, type DbOrTx, type OpenOp
 export { runMigrations, ping } from './migrate.ts';
 export * as tables from './schema/index.ts';
 export { ThreadedPGlite, asLiveDatabaseWork } from './pglite-thread/index.ts';
+export { recordsetLimit } from './recordset-limit.ts';

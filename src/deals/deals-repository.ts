@@ -1,7 +1,7 @@
 // Writes of the deals mirror. Each method takes the integration scope; batch methods take a
 // transaction so a page of rows and the cursor that points past it commit together.
 import { and, eq, inArray, isNull, sql } from 'drizzle-orm';
-import { tables, type Db, type DbOrTx } from '../db/index.ts';
+import { recordsetLimit, tables, type Db, type DbOrTx } from '../db/index.ts';
 import { phoneKeysOf, type ContactRow, type DealRow, type StageRow } from './mapping.ts';
 
 export type Scope = { integrationId: string; accountId: string };
@@ -181,6 +181,7 @@ export class DealsRepository {
             "sum" bigint, "payedSum" bigint, "stateId" text, "storeId" text, "salesChannelId" text,
             "projectId" text, "organizationId" text, "ownerId" text, "agentId" text, "description" text,
             "attributes" jsonb)
+          ${recordsetLimit(part.length)}
         ), before as (
           select d.id, d.state_id, (extract(epoch from d.ms_updated) * 1000)::float8 as ms_updated_ms from deals d
           where d.integration_id = ${s.integrationId}::uuid and d.id in (select "id" from input)

@@ -52,6 +52,10 @@ export async function createContext(config: Config, log: Logger, opts: { mainten
       log.fatal({ err }, 'embedded database thread stopped; exiting');
       process.exit(1);
     });
+    database.pglite.onHousekeeping(({ error, ...step }) => {
+      if (error) log.warn({ ...step, error }, 'embedded database housekeeping step failed');
+      else log.debug(step, 'embedded database housekeeping');
+    });
   }
   try {
     await runMigrations(database);

@@ -103,6 +103,58 @@ describe('PGlite on its own thread', () => {
     assert.deepEqual(got, ['a']);
   });
 
+  test('prepared statements: types and nulls survive, a statement seen before answers the same, many distinct ones stay correct', async () => {
+    await pg.exec('create table p (id int primary key, doc jsonb, n bigint, at timestamptz)');
+    const insert = 'insert into p (id, doc, n, at) values ($1, $2, $3, $4) returning id, doc, n, at';
+    const at = new Date('2026-11-29T10:00:00.123Z');
+    for (let id = 1; id <= 3; id++) {
+      const { rows } = await pg.query<{ id: number; doc: unknown; n: string | number; at: Date | null }>(insert, [id, JSON.stringify({ id }), id === 2 ? null : 10n ** 12n, id === 3 ? null : at]);
+      assert.equal(rows[0]!.id, id);
+      assert.deepEqual(rows[0]!.doc, { id });
+      assert.equal(rows[0]!.n === null ? null : String(rows[0]!.n), id === 2 ? null : '1000000000000');
+      assert.equal(rows[0]!.at?.toISOString() ?? null, id === 3 ? null : at.toISOString());
+    }
+    // More distinct statements than are kept prepared: the oldest are closed and prepared again when seen.
+    for (let round = 0; round < 2; round++) {
+      for (let k = 0; k < 230; k++) {
+        const { rows } = await pg.query<{ v: number }>(`select $1::int + ${k} as v`, [round]);
+        assert.equal(rows[0]!.v, round + k);
+      }
+    }
+    const err = await pg.query('insert into p (id) values ($1)', [1]).catch((e: Error) => e);
+    assert.equal((err as { code?: string }).code, '23505', 'errors of a prepared statement keep their fields');
+  });
+
+  test('a prepared statement whose result shape changed is prepared again (outside a transaction)', async () => {
+    await pg.exec('create table shape (id int primary key)');
+    await pg.query('insert into shape (id) values ($1)', [1]);
+    const read = () => pg.query<Record<string, unknown>>('select * from shape where id = $1', [1]);
+    assert.deepEqual((await read()).rows, [{ id: 1 }]);
+    await pg.exec("alter table shape add column label text default 'x'");
+    assert.deepEqual((await read()).rows, [{ id: 1, label: 'x' }]);
+  });
+
+  test('housekeeping vacuums and analyses changed tables and reports it', async () => {
+    const kept = await ThreadedPGlite.open('memory://', { housekeepingIntervalMs: 100 });
+    try {
+      const reports: Array<{ table: string; action: string; error?: string }> = [];
+      kept.onHousekeeping((r) => reports.push(r));
+      await kept.exec('create table churn (id int primary key, v int)');
+      await kept.query('insert into churn select g, 0 from generate_series(1, 400) g');
+      await kept.query('update churn set v = 1');
+      const deadlineAt = Date.now() + 5000;
+      while (!reports.some((r) => r.table === '"public"."churn"' && r.action === 'VACUUM (ANALYZE)') && Date.now() < deadlineAt) await new Promise((r) => setTimeout(r, 50));
+      assert.ok(reports.some((r) => r.table === '"public"."churn"' && r.action === 'VACUUM (ANALYZE)'), JSON.stringify(reports));
+      assert.ok(reports.every((r) => !r.error), JSON.stringify(reports));
+      const { rows } = await kept.query<{ dead: number; vacuumed: boolean; analysed: boolean }>(
+        "select n_dead_tup::int as dead, last_vacuum is not null as vacuumed, last_analyze is not null as analysed from pg_stat_user_tables where relname = 'churn'",
+      );
+      assert.deepEqual(rows[0], { dead: 0, vacuumed: true, analysed: true });
+    } finally {
+      await kept.close();
+    }
+  });
+
   test('a thread that dies fails what is pending and what comes after, and says so once', async () => {
     const other = await ThreadedPGlite.open('memory://');
     const failures: Error[] = [];

@@ -10,7 +10,8 @@ import { AsyncLocalStorage } from 'node:async_hooks';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
-import type { Lane, Request, RequestBody, Response, WireError, WireQueryOptions } from './protocol.ts';
+import type { HousekeepingReport } from './housekeeping.ts';
+import type { Lane, Request, RequestBody, Response, WireError, WireQueryOptions, WorkerData } from './protocol.ts';
 
 const lane = new AsyncLocalStorage<Lane>();
 
@@ -68,6 +69,7 @@ export class ThreadedPGlite {
   private failure: Error | undefined;
   private closing = false;
   private readonly failureListeners: Array<(err: Error) => void> = [];
+  private readonly housekeepingListeners: Array<(report: HousekeepingReport) => void> = [];
 
   private constructor(private readonly worker: Worker) {
     worker.on('message', (m: Response) => this.receive(m));
@@ -77,20 +79,23 @@ export class ThreadedPGlite {
     worker.unref();
   }
 
-  /** Starts the thread and PGlite in `dataDir` (a directory or `memory://`). */
-  static async open(dataDir: string): Promise<ThreadedPGlite> {
+  /**
+   * Starts the thread and PGlite in `dataDir` (a directory or `memory://`). `housekeepingIntervalMs`
+   * sets how often the thread looks for tables to vacuum or analyse (see housekeeping.ts).
+   */
+  static async open(dataDir: string, opts: { housekeepingIntervalMs?: number } = {}): Promise<ThreadedPGlite> {
     // A new cluster is created by a thread of its own, whose memory goes with it (see worker.ts).
-    if (dataDir !== 'memory://' && !existsSync(join(dataDir, 'PG_VERSION'))) await ThreadedPGlite.start(dataDir, true);
-    return ThreadedPGlite.start(dataDir, false);
+    if (dataDir !== 'memory://' && !existsSync(join(dataDir, 'PG_VERSION'))) await ThreadedPGlite.start({ dataDir, initOnly: true });
+    return ThreadedPGlite.start({ dataDir, ...opts });
   }
 
-  private static async start(dataDir: string, initOnly: boolean): Promise<ThreadedPGlite> {
-    const worker = new Worker(bootstrap(), { eval: true, workerData: { dataDir, initOnly } });
+  private static async start(workerData: WorkerData): Promise<ThreadedPGlite> {
+    const worker = new Worker(bootstrap(), { eval: true, workerData });
     const client = new ThreadedPGlite(worker);
     worker.ref();
     // The thread answers id 0 once PGlite is ready (or with the reason it could not start).
     await new Promise((resolve, reject) => client.pending.set(0, { resolve, reject, origin: new Error() }));
-    if (initOnly) await worker.terminate();
+    if (workerData.initOnly) await worker.terminate();
     return client;
   }
 
@@ -159,6 +164,11 @@ export class ThreadedPGlite {
     this.failureListeners.push(fn);
   }
 
+  /** `fn` hears of every table the thread vacuumed or analysed (and of such a step that failed). */
+  onHousekeeping(fn: (report: HousekeepingReport) => void): void {
+    this.housekeepingListeners.push(fn);
+  }
+
   async close(): Promise<void> {
     if (this.failure) return;
     this.closing = true;
@@ -179,6 +189,10 @@ export class ThreadedPGlite {
   private receive(m: Response) {
     if ('notify' in m) {
       this.listeners.get(m.notify)?.(m.payload);
+      return;
+    }
+    if ('housekeeping' in m) {
+      for (const fn of this.housekeepingListeners) fn(m.housekeeping);
       return;
     }
     const p = this.pending.get(m.id);

@@ -1,5 +1,9 @@
 // Messages between the main thread and the thread that runs embedded PGlite.
 // Only structured-cloneable data crosses: no parser functions (see `WireQueryOptions`).
+import type { HousekeepingReport } from './housekeeping.ts';
+
+/** What the thread is started with. */
+export type WorkerData = { dataDir: string; initOnly?: boolean; housekeepingIntervalMs?: number };
 
 /** Query options that can cross threads: result types listed in `rawTypes` are returned as text. */
 export type WireQueryOptions = { rowMode?: 'array' | 'object'; rawTypes?: number[]; paramTypes?: number[] };
@@ -28,4 +32,6 @@ export type WireError = { name: string; message: string; fields: Record<string, 
 export type Response =
   | { id: number; ok: true; result?: unknown }
   | { id: number; ok: false; error: WireError }
-  | { notify: number; payload: string };
+  | { notify: number; payload: string }
+  /** The thread vacuumed or analysed a table (see housekeeping.ts). */
+  | { housekeeping: HousekeepingReport };

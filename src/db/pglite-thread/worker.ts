@@ -7,12 +7,17 @@
 // the live lane (what someone is waiting for: an intake commit, a pop-up) before the oldest of the
 // background lane (queue polls, rules, batched flushes). A live commit then waits for at most the
 // one background statement already running, not for the whole backlog.
+//
+// Parameterised statements are prepared once (./prepared-statements.ts), and the thread does
+// autovacuum's job between requests (./housekeeping.ts).
 import { parentPort, workerData } from 'node:worker_threads';
 import { PGlite, type QueryOptions } from '@electric-sql/pglite';
-import { LIVE, type Request, type Response, type WireError, type WireQueryOptions } from './protocol.ts';
+import { Housekeeping, HOUSEKEEPING_INTERVAL_MS } from './housekeeping.ts';
+import { PreparedStatements } from './prepared-statements.ts';
+import { LIVE, type Request, type Response, type WireError, type WireQueryOptions, type WorkerData } from './protocol.ts';
 
 const port = parentPort!;
-const { dataDir, initOnly } = workerData as { dataDir: string; initOnly?: boolean };
+const { dataDir, initOnly, housekeepingIntervalMs = HOUSEKEEPING_INTERVAL_MS } = workerData as WorkerData;
 
 const keepText = (value: string) => value;
 const BACKGROUND_MAX_WAIT_MS = 50;
@@ -37,6 +42,10 @@ function wireError(err: unknown): WireError {
 
 const send = (msg: Response) => port.postMessage(msg);
 
+/** Work this thread gives itself (one housekeeping step), queued on the background lane. */
+type Own = { op: 'housekeeping'; id: -1 };
+type Work = Request | Own;
+
 /**
  * PostgreSQL's page cache inside the WebAssembly memory, which only grows: the default 128 MB ends
  * up resident once the hot tables passed through it. The data directory is on disk and the
@@ -55,19 +64,35 @@ async function main() {
     port.close();
     return;
   }
+  const prepared = new PreparedStatements(pg);
+  const housekeeping = new Housekeeping(pg, (report) => send({ housekeeping: report }));
   const subs = new Map<number, () => Promise<void>>();
-  const lanes: Request[][] = [[], []];
-  const arrived = new WeakMap<Request, number>();
+  const lanes: Work[][] = [[], []];
+  const arrived = new WeakMap<Work, number>();
   /** The open transaction and its statements waiting to run. */
   let open: { tx: number; waiting: Request[] } | undefined;
   /** Statements sent for transactions whose BEGIN has not run yet (the client does not wait for it). */
   const early = new Map<number, Request[]>();
   let busy = false;
 
-  const run = async (m: Request): Promise<unknown> => {
+  const queueBackground = (w: Work) => {
+    arrived.set(w, performance.now());
+    lanes[1]!.push(w);
+    schedule();
+  };
+
+  const run = async (m: Work): Promise<unknown> => {
     switch (m.op) {
+      case 'housekeeping': {
+        const step = housekeeping.nextStep();
+        if (!step) return undefined;
+        await step();
+        // One step per turn: whatever waits meanwhile goes first.
+        queueBackground({ op: 'housekeeping', id: -1 });
+        return undefined;
+      }
       case 'query':
-        return pg.query(m.text, m.params, queryOptions(m.opts));
+        return prepared.query(m.text, m.params, queryOptions(m.opts), open !== undefined);
       case 'exec':
         return pg.exec(m.text, queryOptions(m.opts));
       case 'begin': {
@@ -97,6 +122,7 @@ async function main() {
         subs.delete(m.sub);
         return undefined;
       case 'close':
+        clearInterval(housekeepingTimer);
         await pg.close();
         return undefined;
     }
@@ -104,7 +130,7 @@ async function main() {
 
   // A background request that has waited this long goes next even with live work waiting, so a
   // sustained stream of commits cannot starve queue polls and caches (which live work needs too).
-  const next = (): Request | undefined => {
+  const next = (): Work | undefined => {
     if (open) return open.waiting.shift();
     const oldest = lanes[1]![0];
     if (oldest && performance.now() - arrived.get(oldest)! > BACKGROUND_MAX_WAIT_MS) return lanes[1]!.shift();
@@ -127,8 +153,8 @@ async function main() {
     busy = true;
     run(m)
       .then(
-        (result) => send({ id: m.id, ok: true, result }),
-        (err) => send({ id: m.id, ok: false, error: wireError(err) }),
+        (result) => m.id >= 0 && send({ id: m.id, ok: true, result }),
+        (err) => m.id >= 0 && send({ id: m.id, ok: false, error: wireError(err) }),
       )
       .finally(() => {
         busy = false;
@@ -151,6 +177,10 @@ async function main() {
     }
     schedule();
   });
+  const housekeepingTimer = setInterval(() => {
+    housekeeping.plan();
+    queueBackground({ op: 'housekeeping', id: -1 });
+  }, housekeepingIntervalMs);
   send({ id: 0, ok: true });
 }
 

@@ -2,7 +2,7 @@
 // an intake transaction written at once, each guarded like the single-event path. Rows whose guard
 // or insert did not take are left out of the answer; the caller redoes those one by one.
 import { sql, type SQL } from 'drizzle-orm';
-import type { DbOrTx } from '../../db/index.ts';
+import { recordsetLimit, type DbOrTx } from '../../db/index.ts';
 import type { CallSession } from '../call-session/index.ts';
 
 export type SessionKeyRow = { integration_id: string; call_session_id: string };
@@ -17,6 +17,7 @@ export function updateGuarded(tx: DbOrTx, rows: GuardedUpdate[]): Promise<Sessio
       select * from jsonb_to_recordset(${JSON.stringify(rows)}::jsonb) as x(
         integration_id uuid, call_session_id text, state jsonb, version integer, finished boolean,
         expected_version integer, expected_events integer)
+      ${recordsetLimit(rows.length)}
     )
     update call_sessions s
     set state = input.state, version = input.version, finished = input.finished, updated_at = now()
