@@ -2,7 +2,7 @@
 // statements the connector sent to PGlite (on its thread), how long callers waited for them and how
 // long the main event loop was held up; at exit, the statements that were most frequent and that
 // callers waited for longest (queue statements tagged with their job name).
-import { monitorEventLoopDelay } from 'node:perf_hooks';
+import { monitorEventLoopDelay, performance as perf } from 'node:perf_hooks';
 import type { ThreadedPGlite } from '../../src/db/pglite-thread/index.ts';
 
 type Method = (...a: unknown[]) => Promise<unknown>;
@@ -44,16 +44,18 @@ export function watchPglite(pglite: ThreadedPGlite): { report(): void } {
   };
   const loopDelay = monitorEventLoopDelay({ resolution: 1 });
   loopDelay.enable();
+  let elu = perf.eventLoopUtilization();
   const timer = setInterval(() => {
     const ms = (ns: number) => (ns / 1e6).toFixed(1);
     const m = process.memoryUsage();
     const mb = (n: number) => Math.round(n / 1024 / 1024);
     process.stderr.write(
       `db: ${transactions} tx/s, ${statements} statements/s, callers waited ${Math.round(waited)} ms; ` +
-        `event loop delay p99 ${ms(loopDelay.percentile(99))} ms, max ${ms(loopDelay.max)} ms; ` +
+        `event loop busy ${Math.round(perf.eventLoopUtilization(elu).utilization * 100)} %, delay p99 ${ms(loopDelay.percentile(99))} ms, max ${ms(loopDelay.max)} ms; ` +
         `rss ${mb(m.rss)} MB, main heap ${mb(m.heapUsed)}/${mb(m.heapTotal)} MB\n`,
     );
     loopDelay.reset();
+    elu = perf.eventLoopUtilization();
     waited = statements = transactions = 0;
   }, 1000);
   timer.unref();

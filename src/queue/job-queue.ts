@@ -41,6 +41,15 @@ export function rescheduleAtOf(err: unknown): Date | undefined {
   return undefined;
 }
 
+const DEFAULT_POLLING_INTERVAL_S = 2;
+
+/** Which of its job type's worker slots poller `i` is (0 for the first of each type). */
+function slotOf(pollers: Array<{ def: JobDefinition }>, i: number): number {
+  let slot = 0;
+  for (let j = 0; j < i; j++) if (pollers[j]!.def === pollers[i]!.def) slot++;
+  return slot;
+}
+
 type RunningJob = { id: string; data: unknown; retryCount: number; priority?: number; singletonKey?: string | null; groupId?: string | null; groupTier?: string | null };
 
 export class JobQueue {
@@ -48,6 +57,8 @@ export class JobQueue {
   private started = false;
   private readonly definitions = new Map<string, JobDefinition>();
   private readonly abort = new AbortController();
+  /** Workers still being started by `work` (see there). */
+  private starting: Promise<void> = Promise.resolve();
 
   constructor(
     database: Database,
@@ -105,40 +116,70 @@ export class JobQueue {
     await this.boss.updateQueue(name, { ...updatable, ...(deadLetter && { deadLetter }) });
   }
 
-  /** Starts workers for the given job names (all defined ones by default). */
+  /**
+   * Starts workers for the given job names (all defined ones by default).
+   *
+   * Each worker slot is a poller of its own (pg-boss's `localConcurrency` would start its pollers
+   * together), and they are started spread over one polling interval: started at once they all poll
+   * at once, every interval — on the embedded database, with ~50 pollers, a burst of ~60 ms of
+   * queue statements every 2 s that live work (intake commits) had to wait behind. One poller of
+   * each job type comes first; all of them run within the first interval. Resolves once they are
+   * being started (errors after that are logged).
+   */
   async work(names: string[] = [...this.definitions.keys()]): Promise<void> {
+    const pollers: Array<{ def: JobDefinition; intervalS: number }> = [];
     for (const name of names) {
       const def = this.definitions.get(name);
       if (!def) throw new Error(`no job definition for ${name}`);
-      await this.boss.work(
-        name,
-        {
-          localConcurrency: def.work?.localConcurrency ?? this.opts.workerConcurrency,
-          // A worker fetches once per polling interval; batches plus "burst while batches come back
-          // full" drain a backlog at full speed instead of one job per interval per worker.
-          batchSize: def.work?.batchSize ?? 8,
-          burstWhenBatchFull: true,
-          perJobResults: true,
-          pollingIntervalSeconds: def.work?.pollingIntervalSeconds ?? 2,
-          notifyPollingIntervalSeconds: 2,
-          includeMetadata: true,
-          ...(def.work?.groupConcurrency !== undefined && { groupConcurrency: def.work.groupConcurrency }),
-        },
-        async (jobs) => {
-          // Each job settles on its own: one failure does not retry its batch-mates.
-          const results: JobResult[] = [];
-          for (const job of jobs) {
-            try {
-              await this.run(def, job);
-              results.push({ id: job.id, status: 'completed' });
-            } catch (err) {
-              results.push({ id: job.id, status: 'failed', output: { message: (err as Error).message } });
-            }
-          }
-          return results;
-        },
-      );
+      const slots = def.work?.localConcurrency ?? this.opts.workerConcurrency;
+      for (let i = 0; i < slots; i++) pollers.push({ def, intervalS: def.work?.pollingIntervalSeconds ?? DEFAULT_POLLING_INTERVAL_S });
     }
+    const spreadMs = (DEFAULT_POLLING_INTERVAL_S * 1000) / Math.max(1, pollers.length);
+    const order = [...pollers.keys()].sort((a, b) => slotOf(pollers, a) - slotOf(pollers, b) || a - b);
+    const first = order.shift();
+    if (first === undefined) return;
+    await this.startPoller(pollers[first]!.def, pollers[first]!.intervalS);
+    const rest = (async () => {
+      for (const at of order) {
+        await new Promise((r) => setTimeout(r, spreadMs));
+        if (!this.started) return;
+        await this.startPoller(pollers[at]!.def, pollers[at]!.intervalS);
+      }
+    })().catch((err: Error) => {
+      if (this.started) this.log.error({ err }, 'queue worker did not start');
+    });
+    this.starting = Promise.all([this.starting, rest]).then(() => {});
+  }
+
+  private async startPoller(def: JobDefinition, intervalS: number): Promise<void> {
+    await this.boss.work(
+      def.name,
+      {
+        localConcurrency: 1,
+        // A worker fetches once per polling interval; batches plus "burst while batches come back
+        // full" drain a backlog at full speed instead of one job per interval per worker.
+        batchSize: def.work?.batchSize ?? 8,
+        burstWhenBatchFull: true,
+        perJobResults: true,
+        pollingIntervalSeconds: intervalS,
+        notifyPollingIntervalSeconds: intervalS,
+        includeMetadata: true,
+        ...(def.work?.groupConcurrency !== undefined && { groupConcurrency: def.work.groupConcurrency }),
+      },
+      async (jobs) => {
+        // Each job settles on its own: one failure does not retry its batch-mates.
+        const results: JobResult[] = [];
+        for (const job of jobs) {
+          try {
+            await this.run(def, job);
+            results.push({ id: job.id, status: 'completed' });
+          } catch (err) {
+            results.push({ id: job.id, status: 'failed', output: { message: (err as Error).message } });
+          }
+        }
+        return results;
+      },
+    );
   }
 
   private async run(def: JobDefinition, job: RunningJob) {
@@ -208,6 +249,7 @@ export class JobQueue {
   async stop(timeoutMs = 20_000): Promise<void> {
     if (!this.started) return;
     this.started = false;
+    await this.starting;
     await this.boss.stop({ graceful: true, timeout: timeoutMs, close: true });
     this.abort.abort();
   }

@@ -38,8 +38,16 @@ export function sessionFromEvents(events: readonly UisCallEvent[]): CallSession 
   return state;
 }
 
+/** Sessions are replaced, never changed: a session's facts are serialised once (see sessionFacts). */
+const facts = new WeakMap<CallSession, string>();
+
 /** The derived part of a session, canonically serialised (what downstream reconciles on). */
 export function sessionFacts(state: CallSession): string {
-  const { events: _events, ...facts } = state;
-  return stableStringify(facts);
+  let known = facts.get(state);
+  if (known === undefined) {
+    const { events: _events, ...rest } = state;
+    known = stableStringify(rest);
+    facts.set(state, known);
+  }
+  return known;
 }

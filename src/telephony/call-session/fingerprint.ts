@@ -11,6 +11,18 @@ export function stableStringify(value: unknown): string {
   return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${stableStringify(v)}`).join(',')}}`;
 }
 
+/**
+ * Events are parsed once and never changed, and every merge compares the new event with all the
+ * session's earlier ones (and orders them by fingerprint): each event's fingerprint is computed
+ * once per process instead of on every later merge of its call.
+ */
+const fingerprints = new WeakMap<UisCallEvent, string>();
+
 export function eventFingerprint(event: UisCallEvent): string {
-  return stableStringify(event);
+  let fp = fingerprints.get(event);
+  if (fp === undefined) {
+    fp = stableStringify(event);
+    fingerprints.set(event, fp);
+  }
+  return fp;
 }
