@@ -43,13 +43,6 @@ export function rescheduleAtOf(err: unknown): Date | undefined {
 
 const DEFAULT_POLLING_INTERVAL_S = 2;
 
-/** Which of its job type's worker slots poller `i` is (0 for the first of each type). */
-function slotOf(pollers: Array<{ def: JobDefinition }>, i: number): number {
-  let slot = 0;
-  for (let j = 0; j < i; j++) if (pollers[j]!.def === pollers[i]!.def) slot++;
-  return slot;
-}
-
 type RunningJob = { id: string; data: unknown; retryCount: number; priority?: number; singletonKey?: string | null; groupId?: string | null; groupTier?: string | null };
 
 export class JobQueue {
@@ -127,28 +120,28 @@ export class JobQueue {
    * being started (errors after that are logged).
    */
   async work(names: string[] = [...this.definitions.keys()]): Promise<void> {
-    const pollers: Array<{ def: JobDefinition; intervalS: number }> = [];
+    const pollers: Array<{ def: JobDefinition; intervalS: number; slot: number }> = [];
     for (const name of names) {
       const def = this.definitions.get(name);
       if (!def) throw new Error(`no job definition for ${name}`);
       const slots = def.work?.localConcurrency ?? this.opts.workerConcurrency;
-      for (let i = 0; i < slots; i++) pollers.push({ def, intervalS: def.work?.pollingIntervalSeconds ?? DEFAULT_POLLING_INTERVAL_S });
+      for (let slot = 0; slot < slots; slot++) pollers.push({ def, intervalS: def.work?.pollingIntervalSeconds ?? DEFAULT_POLLING_INTERVAL_S, slot });
     }
     const spreadMs = (DEFAULT_POLLING_INTERVAL_S * 1000) / Math.max(1, pollers.length);
-    const order = [...pollers.keys()].sort((a, b) => slotOf(pollers, a) - slotOf(pollers, b) || a - b);
-    const first = order.shift();
-    if (first === undefined) return;
-    await this.startPoller(pollers[first]!.def, pollers[first]!.intervalS);
-    const rest = (async () => {
-      for (const at of order) {
+    // Stable: within a slot, job types keep their order.
+    const [first, ...rest] = pollers.sort((a, b) => a.slot - b.slot);
+    if (!first) return;
+    await this.startPoller(first.def, first.intervalS);
+    const later = (async () => {
+      for (const p of rest) {
         await new Promise((r) => setTimeout(r, spreadMs));
         if (!this.started) return;
-        await this.startPoller(pollers[at]!.def, pollers[at]!.intervalS);
+        await this.startPoller(p.def, p.intervalS);
       }
     })().catch((err: Error) => {
       if (this.started) this.log.error({ err }, 'queue worker did not start');
     });
-    this.starting = Promise.all([this.starting, rest]).then(() => {});
+    this.starting = Promise.all([this.starting, later]).then(() => {});
   }
 
   private async startPoller(def: JobDefinition, intervalS: number): Promise<void> {

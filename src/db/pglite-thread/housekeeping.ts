@@ -47,9 +47,9 @@ export class Housekeeping {
     private readonly report: (r: HousekeepingReport) => void,
   ) {}
 
-  /** Queues a look at the statistics, unless steps of the last one are still waiting. */
+  /** Queues a look at the statistics, which queues a step for each table that needs one. */
   plan(): void {
-    if (this.steps.length === 0) this.steps.push(() => this.check());
+    this.steps.push(() => this.check());
   }
 
   /** The next step to run, if any (each runs one statement). */

@@ -89,7 +89,10 @@ async function main() {
     switch (m.op) {
       case 'housekeeping': {
         const step = housekeeping.nextStep();
-        if (!step) return undefined;
+        if (!step) {
+          housekeepingRunning = false;
+          return undefined;
+        }
         await step();
         // One step per turn: whatever waits meanwhile goes first.
         queueBackground({ op: 'housekeeping', id: -1 });
@@ -181,7 +184,12 @@ async function main() {
     }
     schedule();
   });
+  // A round of housekeeping (a look at the statistics, then a step per table) runs to its end
+  // before the next one is planned.
+  let housekeepingRunning = false;
   const housekeepingTimer = setInterval(() => {
+    if (housekeepingRunning) return;
+    housekeepingRunning = true;
     housekeeping.plan();
     queueBackground({ op: 'housekeeping', id: -1 });
   }, housekeepingIntervalMs);
