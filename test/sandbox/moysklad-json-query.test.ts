@@ -73,6 +73,8 @@ describe('MoySklad JSON API sandbox: entities, paging, filters, search, expand, 
     const either = await ms(sb, `/entity/customerorder?limit=1&filter=${enc('state.name=Доставлен;state.name=Отменен')}`);
     const onlyCancelled = await ms(sb, `/entity/customerorder?limit=1&filter=${enc(`state=${cancelled.meta.href}`)}`);
     assert.equal(either.body.meta.size, byName.body.meta.size + onlyCancelled.body.meta.size, 'repeated = is OR');
+    const refEither = await ms(sb, `/entity/customerorder?limit=1&filter=${enc(`state=${delivered.meta.href};state=${cancelled.meta.href}`)}`);
+    assert.equal(refEither.body.meta.size, either.body.meta.size, 'repeated = on a reference is OR too');
 
     const big = await ms(sb, `/entity/customerorder?limit=1000&filter=${enc('sum>=40000000')}`);
     assert.ok(big.body.rows.every((o: any) => o.sum >= 40000000));
@@ -86,6 +88,8 @@ describe('MoySklad JSON API sandbox: entities, paging, filters, search, expand, 
     const ends = await ms(sb, `/entity/counterparty?limit=1000&filter=${enc('email=~@mail.ru')}`);
     assert.ok(ends.body.meta.size > 0);
     assert.ok(ends.body.rows.every((c: any) => c.email.endsWith('@mail.ru')));
+    const twoIds = await ms(sb, `/entity/counterparty?filter=${enc(`id=${cps[1].id};id=${cps[5].id};id=00000000-0000-0000-0000-000000000000`)}`);
+    assert.deepEqual(twoIds.body.rows.map((c: any) => c.id).sort(), [cps[1].id, cps[5].id].sort(), 'id=…;id=… picks exactly those');
     const exact = cps[3];
     const eq = await ms(sb, `/entity/counterparty?filter=${enc(`name=${exact.name}`)}`);
     assert.ok(eq.body.rows.every((c: any) => c.name === exact.name));

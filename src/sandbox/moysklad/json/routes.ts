@@ -141,9 +141,9 @@ export async function jsonApiRoutes(app: FastifyInstance, opts: { state: Sandbox
     if (spec.archivable && !filterFields.has('archived')) preds.push((e) => e['archived'] !== true);
     if (type === 'task' && !filterFields.has('done')) preds.push((e) => e['done'] !== true);
     if (q['search']) preds.push(searchPredicate(spec, q['search']));
-    let rows = account.data.col(type).all();
+    const col = account.data.col(type);
+    let rows = q['order'] ? col.sortedBy(q['order'], parseOrder(q['order'], spec)) : col.all();
     if (preds.length) rows = rows.filter((e) => preds.every((p) => p(e)));
-    if (q['order']) rows = [...rows].sort(parseOrder(q['order'], spec));
     // MoySklad ignores expand when limit > 100 (default limit is 1000)
     const expand = limit <= 100 ? parseExpand(q['expand']) : undefined;
     if (expand) validateExpand(spec, expand);
