@@ -4,6 +4,7 @@ import type { InboxStatus } from '../db/schema/inbox.ts';
 
 export type InboxRow = typeof tables.inbox.$inferSelect;
 export type NewInboxItem = Omit<typeof tables.inbox.$inferInsert, 'id' | 'status' | 'receivedAt' | 'processedAt'>;
+type NewInboxRows = Array<NewInboxItem & { status?: InboxStatus; processedAt?: Date | null }>;
 
 export type InboxView = {
   id: number;
@@ -59,7 +60,18 @@ export class InboxRepository {
    * statement text is the same for every batch size and, on the embedded database, the cost of
    * building, sending and type-checking hundreds of parameters per batch goes away.
    */
-  async insertMany(tx: DbOrTx, items: Array<NewInboxItem & { status?: InboxStatus; processedAt?: Date | null }>): Promise<InboxRow[]> {
+  async insertMany(tx: DbOrTx, items: NewInboxRows): Promise<InboxRow[]> {
+    const { rows, stored } = this.insertManyPipelined(tx, items);
+    await stored;
+    return rows;
+  }
+
+  /**
+   * insertMany without waiting: the statement is sent and the rows come back at once, so the
+   * caller can send the transaction's next statements behind it (one round trip to the database
+   * saved). Their `id` and `receivedAt` are valid only once `stored` has resolved.
+   */
+  insertManyPipelined(tx: DbOrTx, items: NewInboxRows): { rows: InboxRow[]; stored: Promise<void> } {
     const json = JSON.stringify(
       items.map((i) => ({
         a: i.accountId ?? null,
@@ -76,14 +88,7 @@ export class InboxRepository {
         pa: i.processedAt ?? null,
       })),
     );
-    const res = (await tx.execute(sql`
-      insert into inbox (account_id, integration_id, source, event, method, path, query, headers, content_type, body, status, processed_at)
-      select a, i, s, e, m, p, q, h, c, b, st, pa
-      from json_to_recordset(${json}::json) as x(a uuid, i uuid, s text, e text, m text, p text, q text, h jsonb, c text, b text, st text, pa timestamptz)
-      returning id, received_at`)) as unknown as { rows: Array<{ id: number | string; received_at: string | Date }> };
-    // bigserial values are drawn in the order the rows are read, which is the array's.
-    const keys = res.rows.map((r) => ({ id: Number(r.id), receivedAt: new Date(r.received_at) })).sort((x, y) => x.id - y.id);
-    return items.map((item, n) => ({
+    const rows: InboxRow[] = items.map((item) => ({
       accountId: item.accountId ?? null,
       integrationId: item.integrationId ?? null,
       source: item.source,
@@ -97,9 +102,23 @@ export class InboxRepository {
       status: item.status ?? 'received',
       reason: null,
       processedAt: item.processedAt ?? null,
-      id: keys[n]!.id,
-      receivedAt: keys[n]!.receivedAt,
+      id: 0,
+      receivedAt: new Date(0),
     }));
+    const stored = (async () => {
+      const res = (await tx.execute(sql`
+        insert into inbox (account_id, integration_id, source, event, method, path, query, headers, content_type, body, status, processed_at)
+        select a, i, s, e, m, p, q, h, c, b, st, pa
+        from json_to_recordset(${json}::json) as x(a uuid, i uuid, s text, e text, m text, p text, q text, h jsonb, c text, b text, st text, pa timestamptz)
+        returning id, received_at`)) as unknown as { rows: Array<{ id: number | string; received_at: string | Date }> };
+      // bigserial values are drawn in the order the rows are read, which is the array's.
+      const keys = res.rows.map((r) => ({ id: Number(r.id), receivedAt: new Date(r.received_at) })).sort((x, y) => x.id - y.id);
+      rows.forEach((row, n) => {
+        row.id = keys[n]!.id;
+        row.receivedAt = keys[n]!.receivedAt;
+      });
+    })();
+    return { rows, stored };
   }
 
   /** Locks the row for its processor; undefined when another attempt already settled it. */

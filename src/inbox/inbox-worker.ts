@@ -41,14 +41,16 @@ export class InboxWorker {
   /**
    * Like processRows for rows that `tx` itself inserted already marked processed (intake's inline
    * path): only the items that turn out otherwise cost a statement, the usual case none. If a
-   * processor throws, `tx` must roll back, taking the "processed" marks with it.
+   * processor throws, `tx` must roll back, taking the "processed" marks with it. `stored` is the
+   * insert of those rows, still under way: batch processors (which need no ids) run meanwhile,
+   * their statements queued behind it; anything that needs an id waits for it.
    */
-  async processInserted(tx: Tx, rows: InboxRow[]): Promise<Array<() => void>> {
-    return (await this.runProcessors(tx, rows)).afterCommit;
+  async processInserted(tx: Tx, rows: InboxRow[], stored: Promise<void>): Promise<Array<() => void>> {
+    return (await this.runProcessors(tx, rows, stored)).afterCommit;
   }
 
   /** Settles every item that is not plainly processed; returns the processed ones' ids. */
-  private async runProcessors(tx: Tx, rows: InboxRow[]): Promise<{ processed: number[]; afterCommit: Array<() => void> }> {
+  private async runProcessors(tx: Tx, rows: InboxRow[], stored?: Promise<void>): Promise<{ processed: number[]; afterCommit: Array<() => void> }> {
     const { inbox, processors, log } = this.deps;
     const afterCommit: Array<() => void> = [];
     const processed: number[] = [];
@@ -66,6 +68,7 @@ export class InboxWorker {
       const results = await processor.processMany(items, { tx, queue: this.deps.queue() });
       items.forEach((item, i) => outcomes.set(item, results[i]!));
     }
+    await stored;
     for (const item of rows) {
       const processor = processors.get(item.source);
       if (!processor) {
