@@ -121,8 +121,8 @@ export class Intake {
     const ids = await asLiveDatabaseWork(() => this.db.transaction(async (tx) => {
       const processedAt = new Date();
       // The insert is not waited for before inline processing: the session statements go right
-      // behind it (one round trip less before the commit; see InboxRepository.insertManyPipelined).
-      const { rows, stored } = this.inbox.insertManyPipelined(
+      // behind it (one round trip less before the commit; see InboxRepository.insertMany).
+      const { rows, stored } = this.inbox.insertMany(
         tx,
         batch.map((p, i) => (inline[i] ? { ...p.item, status: 'processed' as const, processedAt } : p.item)),
       );

@@ -41,20 +41,30 @@ const quoteIdent = (name: string) => `"${name.replace(/"/g, '""')}"`;
 
 export class Housekeeping {
   private readonly steps: Array<() => Promise<void>> = [];
+  /** A round (a look at the statistics, then a step per table) runs to its end before the next. */
+  private inRound = false;
 
   constructor(
     private readonly pg: PGlite,
     private readonly report: (r: HousekeepingReport) => void,
   ) {}
 
-  /** Queues a look at the statistics, which queues a step for each table that needs one. */
-  plan(): void {
+  /**
+   * Starts a round: a look at the statistics, which queues a step for each table that needs one.
+   * False while the last round still has steps to run (nothing is started then).
+   */
+  startRound(): boolean {
+    if (this.inRound) return false;
+    this.inRound = true;
     this.steps.push(() => this.check());
+    return true;
   }
 
-  /** The next step to run, if any (each runs one statement). */
+  /** The round's next step (each runs one statement); undefined once the round is over. */
   nextStep(): (() => Promise<void>) | undefined {
-    return this.steps.shift();
+    const step = this.steps.shift();
+    if (!step) this.inRound = false;
+    return step;
   }
 
   private async check(): Promise<void> {

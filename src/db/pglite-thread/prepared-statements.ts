@@ -36,7 +36,7 @@ export class PreparedStatements {
 
   constructor(private readonly pg: PGlite) {}
 
-  async query(text: string, params: unknown[] = [], opts: QueryOptions = {}, inTransaction: boolean): Promise<Results> {
+  async query(text: string, params: unknown[], opts: QueryOptions, { inTransaction }: { inTransaction: boolean }): Promise<Results> {
     try {
       return await this.run(text, params, opts);
     } catch (err) {

@@ -89,17 +89,14 @@ async function main() {
     switch (m.op) {
       case 'housekeeping': {
         const step = housekeeping.nextStep();
-        if (!step) {
-          housekeepingRunning = false;
-          return undefined;
-        }
+        if (!step) return undefined;
         await step();
         // One step per turn: whatever waits meanwhile goes first.
         queueBackground({ op: 'housekeeping', id: -1 });
         return undefined;
       }
       case 'query':
-        return prepared.query(m.text, m.params, queryOptions(m.opts), open !== undefined);
+        return prepared.query(m.text, m.params ?? [], queryOptions(m.opts) ?? {}, { inTransaction: open !== undefined });
       case 'exec':
         return pg.exec(m.text, queryOptions(m.opts));
       case 'begin': {
@@ -184,14 +181,8 @@ async function main() {
     }
     schedule();
   });
-  // A round of housekeeping (a look at the statistics, then a step per table) runs to its end
-  // before the next one is planned.
-  let housekeepingRunning = false;
   const housekeepingTimer = setInterval(() => {
-    if (housekeepingRunning) return;
-    housekeepingRunning = true;
-    housekeeping.plan();
-    queueBackground({ op: 'housekeeping', id: -1 });
+    if (housekeeping.startRound()) queueBackground({ op: 'housekeeping', id: -1 });
   }, housekeepingIntervalMs);
   send({ id: 0, ok: true });
 }
