@@ -55,25 +55,29 @@ export async function activate(deps: DealsDeps, integration: IntegrationRow): Pr
   else await enqueueBackfill(deps, integration.id);
 }
 
-/** Creates the missing webhooks at our current URL and removes ours left at an old (rotated) URL. */
+/**
+ * Creates the missing webhooks at our current URL and removes ours left at an old (rotated) URL.
+ * Setup work, on the backfill lane: nobody waits for it in real time, and a live or log request
+ * would keep the principal's lane reserves (rate-gate/limits.ts) for a minute of the backfill.
+ */
 async function ensureWebhooks(deps: DealsDeps, client: JsonApiClient, integration: IntegrationRow): Promise<Record<string, string>> {
   const url = hookUrlsFor(deps.publicUrl, 'moysklad-deals', integration.hookSecret)['moyskladWebhook']!;
   const ours = `${deps.publicUrl}/hooks/moysklad/`;
-  const existing = await client.listWebhooks({ lane: 'log' });
+  const existing = await client.listWebhooks({ lane: 'backfill' });
   const ids: Record<string, string> = {};
   for (const w of existing) {
     const watched = (WATCHED_ENTITIES as readonly string[]).includes(w.entityType);
     if (watched && w.url === url) {
       ids[`${w.entityType}:${w.action}`] = w.id;
-      if (w.enabled === false) await client.updateWebhook(w.id, { enabled: true }, { lane: 'log' });
+      if (w.enabled === false) await client.updateWebhook(w.id, { enabled: true }, { lane: 'backfill' });
     } else if (watched && w.url.startsWith(ours) && w.url.endsWith('/webhook') && !(await otherIntegrationOwns(deps, w.url, integration))) {
-      await client.deleteWebhook(w.id, { lane: 'log' });
+      await client.deleteWebhook(w.id, { lane: 'backfill' });
     }
   }
   for (const entityType of WATCHED_ENTITIES) {
     for (const action of ACTIONS) {
       if (ids[`${entityType}:${action}`]) continue;
-      const w = await client.createWebhook({ url, action, entityType }, { lane: 'log' });
+      const w = await client.createWebhook({ url, action, entityType }, { lane: 'backfill' });
       ids[`${entityType}:${action}`] = w.id;
     }
   }

@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import pg from 'pg';
 import { RateLimitedError, type GateKey, type GateLane } from '../../src/moysklad/index.ts';
-import { DbRateGate, GateBusyError, takeParams, type RateGateLimitsInput } from '../../src/moysklad/rate-gate/index.ts';
+import { DbRateGate, GateBusyError, backoffOffsetMs, decideRate, takeParams, type RateGateLimitsInput, type RateState } from '../../src/moysklad/rate-gate/index.ts';
 import { postgresSkip } from '../helpers/postgres.ts';
 import { maxInWindow, okResponse, openShared, principal, sleep, type DbKind } from './rate-gate-helpers.ts';
 
@@ -58,6 +58,35 @@ for (const kind of ['pglite', 'postgres'] as DbKind[]) {
       assert.ok(sent.length >= 16, `the budget is used, not wasted: ${sent.length} sent in 1.3 s`);
     });
 
+    test('the SQL decides exactly as decideRate: modes, the switch to reserved, its lapse, back-off', async () => {
+      const [g1] = gates({ apis: { json: { units: 10, windowMs: 600, safetyMs: 0 } }, reserveHoldMs: 250 });
+      const row = { principal: principal('same'), api: 'json' as const };
+      const params = { live: takeParams(g1.limits, 'json', 'live', 1), log: takeParams(g1.limits, 'json', 'log', 1), backfill: takeParams(g1.limits, 'json', 'backfill', 1) };
+      let mirror: RateState = { tatMs: 0, reserveUntilMs: 0 };
+      const seen = { granted: 0, refused: 0, reserved: 0, alone: 0 };
+      for (let i = 0; i < 60; i++) {
+        // Ten backfill takes, then a live or a log one; a pause longer than the hold halfway.
+        const lane = i % 12 === 11 ? (i % 24 === 11 ? 'live' : 'log') : 'backfill';
+        const r = await g1.store.take(row, { ...params[lane], leaseId: `l${i}`, leaseMs: 10_000 });
+        const d = decideRate(mirror, r.nowMs, params[lane]);
+        mirror = d.fits ? d.granted : d.refused;
+        assert.equal(r.ok, d.fits, `step ${i} (${lane}): granted`);
+        assert.ok(Math.abs(r.tatMs - mirror.tatMs) < 1e-6, `step ${i} (${lane}): TAT ${r.tatMs} vs ${mirror.tatMs}`);
+        assert.equal(r.reserveUntilMs, mirror.reserveUntilMs, `step ${i} (${lane}): reserve`);
+        seen[r.ok ? 'granted' : 'refused']++;
+        seen[d.reserved ? 'reserved' : 'alone']++;
+        await g1.store.release(row, `l${i}`);
+        if (i === 30) {
+          const b = await g1.store.backoff(row, 100, params.backfill);
+          const offset = backoffOffsetMs(mirror.reserveUntilMs > b.nowMs ? params.backfill.reserved : params.backfill.alone);
+          mirror = { ...mirror, tatMs: Math.max(mirror.tatMs, b.nowMs + 100 + offset) };
+          assert.ok(Math.abs(b.tatMs - mirror.tatMs) < 1e-6, `back-off: TAT ${b.tatMs} vs ${mirror.tatMs}`);
+        }
+        await sleep(i % 12 === 4 ? 300 : 15);
+      }
+      assert.ok(Object.values(seen).every((n) => n > 3), `every branch was taken: ${JSON.stringify(seen)}`);
+    });
+
     test('no more than 5 requests in flight across instances; backfill keeps 2 slots free', async () => {
       const limits: RateGateLimitsInput = { apis: { json: { units: 1000, windowMs: 1000 } }, liveMaxWaitMs: 5000 };
       const [g1, g2] = gates(limits);
@@ -83,7 +112,7 @@ for (const kind of ['pglite', 'postgres'] as DbKind[]) {
     test('with a backfill saturating the budget, a pop-up card gets its token within one interval', async () => {
       const limits: RateGateLimitsInput = { apis: { json: { units: 10, windowMs: 1000, safetyMs: 20 } } };
       const [g1, g2] = gates(limits);
-      const interval = takeParams(g1.limits, 'json', 'backfill', 1).incrementMs;
+      const interval = takeParams(g1.limits, 'json', 'backfill', 1).reserved.incrementMs;
       const p = principal('lanes');
       let backfilled = 0;
       const stopAt = Date.now() + 1500;

@@ -12,6 +12,8 @@ export const moyskladRateGates = pgTable(
     api: text('api').notNull(),
     /** GCRA theoretical arrival time, epoch ms on the database clock. */
     tatMs: doublePrecision('tat_ms').notNull().default(0),
+    /** Lane reserves are kept until then (epoch ms): set by live and log requests, see limits.ts. */
+    reserveUntilMs: doublePrecision('reserve_until_ms').notNull().default(0),
     /** In-flight requests: lease id → expiry (epoch ms); expired leases are ignored and pruned. */
     leases: jsonb('leases').$type<Record<string, number>>().notNull().default({}),
     updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),

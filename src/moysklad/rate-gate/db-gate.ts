@@ -8,7 +8,7 @@ import type { DbOrTx } from '../../db/index.ts';
 import { RateLimitedError } from '../errors.ts';
 import { readRateLimitHeaders, type GateKey, type RequestGate } from '../gate.ts';
 import { GateBusyError, type GateBusyReason } from './errors.ts';
-import { backoffOffsetMs, rateReadyAt, resolveLimits, takeParams, type RateGateLimits, type RateGateLimitsInput, type TakeParams } from './limits.ts';
+import { modeParams, rateReadyAt, resolveLimits, takeParams, type RateGateLimits, type RateGateLimitsInput, type TakeParams } from './limits.ts';
 import { RateGateStore, type GateRow, type GateStore, type TakeResult } from './store.ts';
 
 export interface DbRateGateOptions {
@@ -29,8 +29,8 @@ export class DbRateGate implements RequestGate {
   /** How often `X-RateLimit-Remaining: 0` made this instance hold back (diagnostics). */
   remainingBackoffs = 0;
   private readonly followRemaining: boolean;
-  /** Per row: the latest TAT this process has seen and the database clock's offset from ours. */
-  private readonly seen = new Map<string, { tatMs: number; offsetMs: number }>();
+  /** Per row: the latest TAT and reserve this process has seen, and the database clock's offset from ours. */
+  private readonly seen = new Map<string, Seen>();
   private readonly chains = new Map<string, Promise<void>>();
 
   constructor(
@@ -58,9 +58,9 @@ export class DbRateGate implements RequestGate {
     } catch (err) {
       if (!(err instanceof RateLimitedError)) throw err;
       const t0 = Date.now();
-      const { nowMs, tatMs } = await this.store.backoff(row, err.retryAfterMs, backoffOffsetMs(p));
+      const { nowMs, tatMs } = await this.store.backoff(row, err.retryAfterMs, p);
       const offsetMs = clockOffset(nowMs, t0);
-      this.remember(rowId(row), tatMs, offsetMs);
+      this.remember(rowId(row), { tatMs, offsetMs });
       this.opts.log?.warn({ principal: key.principal, api: key.api, lane: key.lane, retryAfterMs: err.retryAfterMs }, 'MoySklad 429: gate backs off');
       throw this.busy(key, 'rate-limited', new Date(nowMs + err.retryAfterMs - offsetMs), err);
     } finally {
@@ -78,7 +78,7 @@ export class DbRateGate implements RequestGate {
       const r = await this.decide(row, p, leaseId);
       if (r.ok) return leaseId;
       const local = (dbMs: number) => new Date(dbMs - r.offsetMs);
-      const rateWait = Math.max(0, rateReadyAt(r.tatMs, p) - r.nowMs);
+      const rateWait = Math.max(0, rateReadyAt(r.tatMs, modeParams(p, r.reserveUntilMs, r.nowMs)) - r.nowMs);
       const slotsFull = r.inFlight >= p.inFlightBelow;
       const reason: GateBusyReason = rateWait > 0 ? 'rate' : 'in-flight';
       if (key.lane === 'live') {
@@ -96,7 +96,9 @@ export class DbRateGate implements RequestGate {
   /**
    * One take, serialised per row within this process. TAT never moves back, so a refusal on rate
    * that the last TAT seen here already implies is decided locally: a crowd of local workers
-   * woken at the same retryAt costs the database one statement, not one each.
+   * woken at the same retryAt costs the database one statement, not one each. A live or log take
+   * that would switch the row to reserved always reaches the database, so the switch happens and
+   * the backfill yields at once.
    */
   private decide(row: GateRow, p: TakeParams, leaseId: string): Promise<TakeResult & { offsetMs: number }> {
     const id = rowId(row);
@@ -104,19 +106,26 @@ export class DbRateGate implements RequestGate {
       const seen = this.seen.get(id);
       if (seen) {
         const nowMs = Date.now() + seen.offsetMs;
-        if (rateReadyAt(seen.tatMs, p) > nowMs) return { ok: false, nowMs, tatMs: seen.tatMs, inFlight: 0, offsetMs: seen.offsetMs };
+        const known = !p.claimsReserve || seen.reserveUntilMs > nowMs;
+        // Another process may have switched the row since: refuse only if both modes would.
+        const readyAt = Math.min(rateReadyAt(seen.tatMs, p.alone), rateReadyAt(seen.tatMs, p.reserved));
+        if (known && readyAt > nowMs) return { ok: false, nowMs, tatMs: seen.tatMs, reserveUntilMs: seen.reserveUntilMs, inFlight: 0, offsetMs: seen.offsetMs };
       }
       const t0 = Date.now();
       const r = await this.store.take(row, { ...p, leaseId, leaseMs: this.limits.leaseMs });
       const offsetMs = clockOffset(r.nowMs, t0);
-      this.remember(id, r.tatMs, offsetMs);
+      this.remember(id, { tatMs: r.tatMs, reserveUntilMs: r.reserveUntilMs, offsetMs });
       return { ...r, offsetMs };
     });
   }
 
-  private remember(id: string, tatMs: number, offsetMs: number): void {
+  private remember(id: string, next: { tatMs: number; reserveUntilMs?: number; offsetMs: number }): void {
     const prev = this.seen.get(id);
-    this.seen.set(id, { tatMs: Math.max(tatMs, prev?.tatMs ?? -Infinity), offsetMs });
+    this.seen.set(id, {
+      tatMs: Math.max(next.tatMs, prev?.tatMs ?? -Infinity),
+      reserveUntilMs: Math.max(next.reserveUntilMs ?? 0, prev?.reserveUntilMs ?? 0),
+      offsetMs: next.offsetMs,
+    });
   }
 
   private async serial<T>(id: string, fn: () => Promise<T>): Promise<T> {
@@ -138,8 +147,8 @@ export class DbRateGate implements RequestGate {
     if (h.remaining === 0 && h.resetMs !== undefined && h.resetMs > 0) {
       this.remainingBackoffs++;
       const t0 = Date.now();
-      const { nowMs, tatMs } = await this.store.backoff(row, h.resetMs, backoffOffsetMs(p));
-      this.remember(rowId(row), tatMs, clockOffset(nowMs, t0));
+      const { nowMs, tatMs } = await this.store.backoff(row, h.resetMs, p);
+      this.remember(rowId(row), { tatMs, offsetMs: clockOffset(nowMs, t0) });
     }
   }
 
@@ -150,6 +159,8 @@ export class DbRateGate implements RequestGate {
     );
   }
 }
+
+type Seen = { tatMs: number; reserveUntilMs: number; offsetMs: number };
 
 const rowId = (row: GateRow): string => `${row.api}\u0000${row.principal}`;
 

@@ -3,10 +3,14 @@ export { DbRateGate, type DbRateGateOptions } from './db-gate.ts';
 export { GateBusyError, type GateBusyReason } from './errors.ts';
 export {
   DEFAULT_RATE_GATE_LIMITS,
+  backoffOffsetMs,
+  decideRate,
   resolveLimits,
   takeParams,
   type ApiLimits,
   type LaneReserve,
+  type RateParams,
+  type RateState,
   type RateGateLimits,
   type RateGateLimitsInput,
   type TakeParams,

@@ -2,15 +2,25 @@
 //
 // Model: GCRA. A request advances the principal's theoretical arrival time (TAT) by one emission
 // interval of its weight; it may go when the advanced TAT is at most `maxAheadMs(lane)` past now.
-// The bucket is (1 + backfill reserve) requests deep; lower lanes must leave `reserve` requests of
-// depth unused, so a saturating backfill keeps the bucket exactly that full and a pop-up card finds
-// its token at once.
 //
 // MoySklad may count its window as a sliding log (our sandbox does), in which any burst is paid for
 // within the same window. So the emission interval is chosen such that burst + steady pace never
 // exceed the window's requests (n = ⌊units / weight⌋) in any `windowMs` (+ `safetyMs` for jitter
 // between our decision and the server's count): interval = (windowMs + safetyMs) / (n − depth + 1).
-// With weight 1 and depth 3 that is 43 of 45 per 3 s, ~94 % of the ceiling after the safety margin.
+// Every request of burst depth therefore costs steady pace, and at weight 4 (n = 11) a lot of it.
+//
+// Two modes per principal, so the depth is paid for only when someone needs it:
+// - reserved (a live or log request was seen in the last `reserveHoldMs`): the bucket is
+//   (1 + backfill reserve) requests deep and lower lanes leave `reserve` requests of it unused, so a
+//   saturating backfill keeps the bucket exactly that full and a live request finds its token at
+//   once. Weight 1, depth 3: 43 of 45 per 3 s; weight 4: 9 of 11 (0.80 of the ceiling after margin).
+// - alone (only backfill traffic): depth `aloneDepth` (1.5: half an interval absorbs a late
+//   wake-up without losing the pace), i.e. 10.5 of 11 at weight 4, 0.93 of the ceiling.
+// The first live or log request switches the row to reserved at once (even when refused), moving
+// TAT so the first reserved request goes no earlier than the alone pace allowed: the window's count
+// stays within n across the switch (checked by simulation in test/unit/rate-gate-limits.test.ts).
+// It waits at most one alone interval; from then on the reserve is there. Back to alone is free:
+// the alone mode's bucket is shallower, so the same TAT admits no more than the reserved one did.
 import type { GateLane, MoyskladApi } from '../gate.ts';
 
 export interface LaneReserve {
@@ -32,7 +42,12 @@ export interface ApiLimits {
 
 export interface RateGateLimits {
   apis: Record<MoyskladApi, ApiLimits>;
+  /** Lane reserves, kept while the principal is in reserved mode. */
   lanes: Record<GateLane, LaneReserve>;
+  /** Bucket depth in requests while only the backfill lane uses a principal (≥ 1, may be fractional). */
+  aloneDepth: number;
+  /** How long after a live or log request the lane reserves are kept. */
+  reserveHoldMs: number;
   /** How long a lease lives without renewal; renewed every third of this while the request runs. */
   leaseMs: number;
   /** The live lane may wait in-process this long for a token; other lanes never wait. */
@@ -58,8 +73,12 @@ export const DEFAULT_RATE_GATE_LIMITS: RateGateLimits = {
     log: { rate: 0.5, inFlight: 1 },
     backfill: { rate: 1.5, inFlight: 2 },
   },
+  aloneDepth: 1.5,
+  reserveHoldMs: 60_000,
   leaseMs: 60_000,
-  liveMaxWaitMs: 250,
+  // Covers the first live request after a backfill had the principal alone (≤ one alone interval,
+  // 291 ms at weight 4) plus the database round trip.
+  liveMaxWaitMs: 400,
   inFlightPollMs: 20,
   inFlightRetryMs: 250,
 };
@@ -83,17 +102,29 @@ export function resolveLimits(input: RateGateLimitsInput = {}): RateGateLimits {
   for (const [name, a] of Object.entries(out.apis)) {
     if (!(a.units > 0 && a.windowMs > 0 && a.maxInFlight >= 1)) throw new RangeError(`bad ${name} limits`);
   }
+  if (!(out.aloneDepth >= 1)) throw new RangeError('bad aloneDepth: must be ≥ 1');
   return out;
 }
 
-/** What one take needs, in the database's time unit (ms). */
-export interface TakeParams {
+/** GCRA parameters of one take in one mode, in the database's time unit (ms). */
+export interface RateParams {
   /** TAT advance of this request. */
   incrementMs: number;
   /** Largest allowed distance of the advanced TAT ahead of now, for this lane. */
   maxAheadMs: number;
   /** The same for the live lane: a 429 back-off moves TAT so even live waits. */
   liveMaxAheadMs: number;
+}
+
+/** What one take needs. */
+export interface TakeParams {
+  reserved: RateParams;
+  alone: RateParams;
+  /** A live or log take: it keeps (or puts) the principal in reserved mode for `reserveHoldMs`. */
+  claimsReserve: boolean;
+  reserveHoldMs: number;
+  /** TAT shift on entering reserved mode (see the header comment). */
+  enterReservedShiftMs: number;
   /** This lane may take a slot only while fewer than this many are in flight. */
   inFlightBelow: number;
 }
@@ -102,26 +133,65 @@ export function takeParams(limits: RateGateLimits, api: MoyskladApi, lane: GateL
   const a = limits.apis[api];
   // Requests of this weight the window admits (MoySklad: 45 / weight, rounded down).
   const perWindow = Math.max(1, Math.floor(a.units / Math.max(weight, 1)));
-  const deepest = Math.max(...Object.values(limits.lanes).map((l) => l.rate));
-  const depth = Math.min(1 + Math.ceil(deepest), perWindow);
-  const safety = a.safetyMs ?? Math.round(a.windowMs * 0.02);
+  const windowMs = a.windowMs + (a.safetyMs ?? Math.round(a.windowMs * 0.02));
   // A full burst of `depth` plus the steady pace must fit one window: depth + (n − 1) ≤ perWindow.
-  const intervalMs = (a.windowMs + safety) / (perWindow - depth + 1);
-  const reserve = Math.max(0, Math.min(limits.lanes[lane].rate, depth - 1));
+  const mode = (depth: number, reserve: number): RateParams => {
+    const incrementMs = windowMs / (perWindow - depth + 1);
+    return { incrementMs, maxAheadMs: (depth - reserve) * incrementMs, liveMaxAheadMs: depth * incrementMs };
+  };
+  const deepest = Math.max(...Object.values(limits.lanes).map((l) => l.rate));
+  const reservedDepth = Math.min(1 + Math.ceil(deepest), perWindow);
+  const reserved = mode(reservedDepth, Math.max(0, Math.min(limits.lanes[lane].rate, reservedDepth - 1)));
+  const aloneDepth = Math.min(limits.aloneDepth, perWindow);
+  const alone = mode(aloneDepth, 0);
   return {
-    incrementMs: intervalMs,
-    maxAheadMs: (depth - reserve) * intervalMs,
-    liveMaxAheadMs: depth * intervalMs,
+    reserved,
+    alone,
+    claimsReserve: lane !== 'backfill',
+    reserveHoldMs: limits.reserveHoldMs,
+    enterReservedShiftMs: reserved.liveMaxAheadMs - reserved.incrementMs - (alone.liveMaxAheadMs - alone.incrementMs),
     inFlightBelow: Math.max(1, a.maxInFlight - limits.lanes[lane].inFlight),
   };
 }
 
+/** A principal's rate state: TAT and until when its lane reserves are kept (same clock). */
+export interface RateState {
+  tatMs: number;
+  reserveUntilMs: number;
+}
+
+/**
+ * One rate decision, exactly as RateGateStore's SQL makes it: the mode, the TAT the decision
+ * starts from (shifted when this take switches the row to reserved), and whether it fits.
+ * Returns the state after the take whether or not it was granted (a refused claim still switches).
+ */
+export function decideRate(s: RateState, nowMs: number, p: TakeParams): { fits: boolean; reserved: boolean; granted: RateState; refused: RateState } {
+  const wasReserved = s.reserveUntilMs > nowMs;
+  const reserved = wasReserved || p.claimsReserve;
+  // Shifting TAT itself (not max(TAT, now)) keeps what an idle row has saved: one idle for long
+  // enough enters reserved mode with its full burst.
+  const baseTat = p.claimsReserve && !wasReserved ? s.tatMs + p.enterReservedShiftMs : s.tatMs;
+  const m = reserved ? p.reserved : p.alone;
+  const reserveUntilMs = p.claimsReserve ? Math.max(s.reserveUntilMs, nowMs + p.reserveHoldMs) : s.reserveUntilMs;
+  return {
+    fits: Math.max(baseTat, nowMs) + m.incrementMs - nowMs <= m.maxAheadMs,
+    reserved,
+    granted: { tatMs: Math.max(baseTat, nowMs) + m.incrementMs, reserveUntilMs },
+    refused: { tatMs: baseTat, reserveUntilMs },
+  };
+}
+
+/** The mode a principal is in at `nowMs` for a take with these params. */
+export function modeParams(p: TakeParams, reserveUntilMs: number, nowMs: number): RateParams {
+  return p.claimsReserve || reserveUntilMs > nowMs ? p.reserved : p.alone;
+}
+
 /** Earliest time (same clock as `tatMs`) at which a request with these params fits the rate. */
-export function rateReadyAt(tatMs: number, p: Pick<TakeParams, 'incrementMs' | 'maxAheadMs'>): number {
+export function rateReadyAt(tatMs: number, p: Pick<RateParams, 'incrementMs' | 'maxAheadMs'>): number {
   return tatMs + p.incrementMs - p.maxAheadMs;
 }
 
 /** How far TAT must sit past a moment for even the live lane to be refused until then (429 back-off). */
-export function backoffOffsetMs(p: Pick<TakeParams, 'incrementMs' | 'liveMaxAheadMs'>): number {
+export function backoffOffsetMs(p: Pick<RateParams, 'incrementMs' | 'liveMaxAheadMs'>): number {
   return p.liveMaxAheadMs - p.incrementMs;
 }

@@ -4,6 +4,7 @@
 import { sql, type SQL } from 'drizzle-orm';
 import type { DbOrTx } from '../../db/index.ts';
 import type { MoyskladApi } from '../gate.ts';
+import { backoffOffsetMs, type TakeParams } from './limits.ts';
 
 export interface GateRow {
   principal: string;
@@ -14,18 +15,20 @@ export interface TakeResult {
   ok: boolean;
   /** Database clock at the decision. */
   nowMs: number;
-  /** TAT after the statement (unchanged when refused). */
+  /** TAT after the statement (unchanged when refused, unless the take switched the row to reserved). */
   tatMs: number;
+  /** Until when lane reserves are kept (reserved mode while it is past nowMs). */
+  reserveUntilMs: number;
   /** Unexpired leases after the statement (including ours when granted). */
   inFlight: number;
 }
 
 /** Where the gate keeps its rows: the database (shared by processes) or memory (one process). */
 export interface GateStore {
-  take(row: GateRow, p: { incrementMs: number; maxAheadMs: number; inFlightBelow: number; leaseId: string; leaseMs: number }): Promise<TakeResult>;
+  take(row: GateRow, p: TakeParams & { leaseId: string; leaseMs: number }): Promise<TakeResult>;
   release(row: GateRow, leaseId: string): Promise<void>;
   renew(row: GateRow, leaseId: string, leaseMs: number): Promise<void>;
-  backoff(row: GateRow, delayMs: number, tatOffsetMs: number): Promise<{ nowMs: number; tatMs: number }>;
+  backoff(row: GateRow, delayMs: number, p: Pick<TakeParams, 'reserved' | 'alone'>): Promise<{ nowMs: number; tatMs: number }>;
   peek(row: GateRow): Promise<{ nowMs: number; tatMs: number; leases: Record<string, number> } | undefined>;
 }
 
@@ -63,30 +66,38 @@ export class RateGateStore implements GateStore {
   }
 
   /**
-   * One token + one in-flight lease, or nothing. Granted when the advanced TAT stays within
-   * `maxAheadMs` of now and fewer than `inFlightBelow` unexpired leases exist. Expired leases
-   * (crashed holders) are dropped on the way.
+   * One token + one in-flight lease, or nothing: limits.ts `decideRate` in SQL (the mode, the TAT
+   * shift when a live or log take switches the row to reserved, the fit) plus fewer than
+   * `inFlightBelow` unexpired leases. Expired leases (crashed holders) are dropped on the way.
    */
-  async take(
-    row: GateRow,
-    p: { incrementMs: number; maxAheadMs: number; inFlightBelow: number; leaseId: string; leaseMs: number },
-  ): Promise<TakeResult> {
-    const ok = sql`(greatest(g.tat_ms, n.now_ms) + ${p.incrementMs}::float8 - n.now_ms <= ${p.maxAheadMs}::float8 and ${liveCount} < ${p.inFlightBelow}::int)`;
-    const r = await this.onRow<{ ok: boolean; now_ms: number; tat_ms: number; in_flight: number }>(
+  async take(row: GateRow, p: TakeParams & { leaseId: string; leaseMs: number }): Promise<TakeResult> {
+    const f = (x: number) => sql`${x}::float8`;
+    const wasReserved = sql`(g.reserve_until_ms > n.now_ms)`;
+    // SET expressions all see the row as it was, so each one restates the decision.
+    const base = p.claimsReserve
+      ? sql`(case when ${wasReserved} then g.tat_ms else g.tat_ms + ${f(p.enterReservedShiftMs)} end)`
+      : sql`g.tat_ms`;
+    const pick = (key: 'incrementMs' | 'maxAheadMs') =>
+      p.claimsReserve ? f(p.reserved[key]) : sql`(case when ${wasReserved} then ${f(p.reserved[key])} else ${f(p.alone[key])} end)`;
+    const advanced = sql`(greatest(${base}, n.now_ms) + ${pick('incrementMs')})`;
+    const ok = sql`(${advanced} - n.now_ms <= ${pick('maxAheadMs')} and ${liveCount} < ${p.inFlightBelow}::int)`;
+    const reserveUntil = p.claimsReserve ? sql`greatest(g.reserve_until_ms, n.now_ms + ${f(p.reserveHoldMs)})` : sql`g.reserve_until_ms`;
+    const r = await this.onRow<{ ok: boolean; now_ms: number; tat_ms: number; reserve_until_ms: number; in_flight: number }>(
       row,
       sql`update moysklad_rate_gates as g set
-            tat_ms = case when ${ok} then greatest(g.tat_ms, n.now_ms) + ${p.incrementMs}::float8 else g.tat_ms end,
+            tat_ms = case when ${ok} then ${advanced} else ${base} end,
+            reserve_until_ms = ${reserveUntil},
             leases = case when ${ok}
                        then ${liveLeases} || jsonb_build_object(${p.leaseId}::text, n.now_ms + ${p.leaseMs}::float8)
                        else ${liveLeases} end,
             updated_at = now()
           from (select ${NOW} as now_ms) as n
           where g.principal = ${row.principal}::text and g.api = ${row.api}::text
-          returning (g.leases -> ${p.leaseId}::text) is not null as ok, n.now_ms, g.tat_ms,
+          returning (g.leases -> ${p.leaseId}::text) is not null as ok, n.now_ms, g.tat_ms, g.reserve_until_ms,
                     (select count(*) from jsonb_object_keys(g.leases))::int as in_flight`,
     );
     if (!r) throw new Error('rate gate row missing');
-    return { ok: r.ok, nowMs: Number(r.now_ms), tatMs: Number(r.tat_ms), inFlight: Number(r.in_flight) };
+    return { ok: r.ok, nowMs: Number(r.now_ms), tatMs: Number(r.tat_ms), reserveUntilMs: Number(r.reserve_until_ms), inFlight: Number(r.in_flight) };
   }
 
   async release(row: GateRow, leaseId: string): Promise<void> {
@@ -106,14 +117,16 @@ export class RateGateStore implements GateStore {
   }
 
   /**
-   * Pushes TAT so that nothing goes for `delayMs` (`tatOffsetMs` = how far TAT sits ahead of the
-   * first allowed moment). Never pulls TAT back. Returns the database clock and the new TAT.
+   * Pushes TAT so that nothing goes for `delayMs`, in whichever mode the row is in (the offset is
+   * how far TAT sits ahead of the first allowed moment). Never pulls TAT back. Returns the database
+   * clock and the new TAT.
    */
-  async backoff(row: GateRow, delayMs: number, tatOffsetMs: number): Promise<{ nowMs: number; tatMs: number }> {
+  async backoff(row: GateRow, delayMs: number, p: Pick<TakeParams, 'reserved' | 'alone'>): Promise<{ nowMs: number; tatMs: number }> {
+    const offset = sql`(case when g.reserve_until_ms > n.now_ms then ${backoffOffsetMs(p.reserved)}::float8 else ${backoffOffsetMs(p.alone)}::float8 end)`;
     const r = await this.onRow<{ now_ms: number; tat_ms: number }>(
       row,
       sql`update moysklad_rate_gates as g
-          set tat_ms = greatest(g.tat_ms, n.now_ms + ${delayMs}::float8 + ${tatOffsetMs}::float8), updated_at = now()
+          set tat_ms = greatest(g.tat_ms, n.now_ms + ${delayMs}::float8 + ${offset}), updated_at = now()
           from (select ${NOW} as now_ms) as n
           where g.principal = ${row.principal}::text and g.api = ${row.api}::text
           returning n.now_ms, g.tat_ms`,

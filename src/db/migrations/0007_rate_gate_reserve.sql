@@ -1,0 +1,1 @@
+ALTER TABLE "moysklad_rate_gates" ADD COLUMN "reserve_until_ms" double precision DEFAULT 0 NOT NULL;
