@@ -12,17 +12,26 @@ export const newHookSecret = () => randomToken(32);
 /**
  * Hook secret → integration, kept briefly in memory: every inbound callback needs it, and on the
  * embedded database a lookup per request would serialise the requests and defeat group commit.
- * This process forgets a cached row at once when the integration changes; other processes within
- * SECRET_CACHE_MS (so a settings change reaches, say, routing answers there within seconds).
+ * This process forgets a cached row at once when the integration changes; other processes' changes
+ * apply within SECRET_CACHE_MS: an older entry still answers while one lookup refreshes it in the
+ * background, so no callback waits for the database on a hot secret (it used to be one callback per
+ * secret every few seconds, waiting behind whatever the database was doing).
  */
 const SECRET_CACHE_MS = 5_000;
 const UNKNOWN_SECRET_CACHE_MS = 1_000;
 
+type SecretEntry = { row: IntegrationRow | undefined; until: number; refreshing?: Promise<unknown> };
+
 export class IntegrationsRepository {
-  private readonly bySecret = new Map<string, { row: IntegrationRow | undefined; until: number }>();
+  private readonly bySecret = new Map<string, SecretEntry>();
+  /** Bumped whenever this process forgets a row: a lookup that began before must not cache what it read. */
+  private forgotten = 0;
   private readonly changeListeners: Array<(integrationId: string) => void> = [];
 
-  constructor(private readonly db: Db) {}
+  constructor(
+    private readonly db: Db,
+    private readonly opts: { secretCacheMs?: number } = {},
+  ) {}
 
   /**
    * Called when this process changes or deletes an integration through this repository, or says it
@@ -98,16 +107,28 @@ export class IntegrationsRepository {
 
   /** Intake: the integration a secret URL belongs to (any account — the secret is the proof). */
   async findByHookSecret(secret: string): Promise<IntegrationRow | undefined> {
-    const now = Date.now();
     const hit = this.bySecret.get(secret);
-    if (hit && hit.until > now) return hit.row;
+    if (!hit) return this.lookUpSecret(secret);
+    if (hit.until <= Date.now() && !hit.refreshing) {
+      hit.refreshing = this.lookUpSecret(secret).catch(() => {
+        hit.refreshing = undefined; // the next request tries again
+      });
+    }
+    return hit.row;
+  }
+
+  private async lookUpSecret(secret: string): Promise<IntegrationRow | undefined> {
+    const now = Date.now();
+    const forgotten = this.forgotten;
     const [row] = await this.db.select().from(tables.integrations).where(eq(tables.integrations.hookSecret, secret));
+    if (forgotten !== this.forgotten) return row;
     if (this.bySecret.size > 10_000) this.bySecret.clear();
-    this.bySecret.set(secret, { row, until: now + (row ? SECRET_CACHE_MS : UNKNOWN_SECRET_CACHE_MS) });
+    this.bySecret.set(secret, { row, until: now + (row ? (this.opts.secretCacheMs ?? SECRET_CACHE_MS) : UNKNOWN_SECRET_CACHE_MS) });
     return row;
   }
 
   private forgetSecretOf(id: string): void {
+    this.forgotten++;
     for (const [secret, e] of this.bySecret) if (e.row?.id === id) this.bySecret.delete(secret);
   }
 

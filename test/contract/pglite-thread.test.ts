@@ -92,6 +92,25 @@ describe('PGlite on its own thread', () => {
     assert.deepEqual(order, ['bg', 'live']);
   });
 
+  test('requests sent without waiting keep their order and their own outcome', async () => {
+    await pg.exec('create table batch (n int primary key)');
+    // Issued in one go: they queue up on the thread and run in order.
+    const outcomes = await Promise.allSettled(
+      Array.from({ length: 60 }, (_, n) => pg.query('insert into batch (n) values ($1) returning n', [n === 30 ? 0 : n])),
+    );
+    assert.equal(outcomes[30]!.status, 'rejected', 'the duplicate key fails alone');
+    assert.equal((outcomes[30] as PromiseRejectedResult).reason.code, '23505');
+    outcomes.forEach((o, n) => n !== 30 && assert.deepEqual(o.status === 'fulfilled' && o.value.rows, [{ n }]));
+    // A transaction whose statements are sent without waiting: each answer belongs to its statement.
+    const got = await pg.transaction(async (tx) => {
+      const a = tx.query('select count(*)::int as c from batch');
+      const b = tx.query('insert into batch (n) values (100) returning n');
+      const c = tx.query('select count(*)::int as c from batch');
+      return Promise.all([a, b, c]);
+    });
+    assert.deepEqual(got.map((r) => r.rows[0]), [{ c: 59 }, { n: 100 }, { c: 60 }]);
+  });
+
   test('LISTEN/NOTIFY reaches the main thread until unlistened', async () => {
     const got: string[] = [];
     const stop = await pg.listen('jobs', (p) => got.push(p));

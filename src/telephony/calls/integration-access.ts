@@ -11,7 +11,8 @@ export const CREDENTIALS_REJECTED = 'credentials_rejected';
 /**
  * Changes made in this process (integration or credential saved, activation, a rejected key and its
  * fix) are forgotten at once; changes made by another process (several workers on PostgreSQL)
- * apply within this.
+ * apply within this: an older entry keeps answering while one reload runs in the background, so a
+ * card never waits for it (it used to be one card per integration every 10 s, behind two queries).
  */
 const CACHE_MS = 10_000;
 
@@ -30,7 +31,7 @@ export interface AccessDeps {
 }
 
 export class IntegrationAccessCache {
-  private readonly cache = new Map<string, { at: number; value: Promise<IntegrationAccess> }>();
+  private readonly cache = new Map<string, { at: number; value: Promise<IntegrationAccess>; reloading?: boolean }>();
   constructor(private readonly deps: AccessDeps) {
     deps.integrations.onChange((id) => this.forget(id));
     deps.credentials.onChange((credentialId) => {
@@ -40,10 +41,24 @@ export class IntegrationAccessCache {
 
   get(accountId: string, integrationId: string): Promise<IntegrationAccess> {
     const hit = this.cache.get(integrationId);
-    if (hit && Date.now() - hit.at < (this.deps.cacheMs ?? CACHE_MS)) return hit.value;
+    if (!hit) return this.reload(accountId, integrationId);
+    if (Date.now() - hit.at >= (this.deps.cacheMs ?? CACHE_MS) && !hit.reloading) {
+      hit.reloading = true;
+      // Replaces the entry once loaded; a failure leaves the old one, to be tried again next time.
+      const next = this.load(accountId, integrationId);
+      next.then(
+        (value) => this.cache.get(integrationId) === hit && this.cache.set(integrationId, { at: Date.now(), value: Promise.resolve(value) }),
+        () => (hit.reloading = false),
+      );
+    }
+    return hit.value;
+  }
+
+  private reload(accountId: string, integrationId: string): Promise<IntegrationAccess> {
     const value = this.load(accountId, integrationId);
-    this.cache.set(integrationId, { at: Date.now(), value });
-    value.catch(() => this.cache.delete(integrationId));
+    const entry = { at: Date.now(), value };
+    this.cache.set(integrationId, entry);
+    value.catch(() => this.cache.get(integrationId) === entry && this.cache.delete(integrationId));
     return value;
   }
 
