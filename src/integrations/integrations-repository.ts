@@ -110,9 +110,10 @@ export class IntegrationsRepository {
     const hit = this.bySecret.get(secret);
     if (!hit) return this.lookUpSecret(secret);
     if (hit.until <= Date.now() && !hit.refreshing) {
-      hit.refreshing = this.lookUpSecret(secret).catch(() => {
-        hit.refreshing = undefined; // the next request tries again
-      });
+      // Usually replaces `hit`; if not (it failed, or a change here overlapped), a later request tries again.
+      hit.refreshing = this.lookUpSecret(secret)
+        .catch(() => {})
+        .finally(() => (hit.refreshing = undefined));
     }
     return hit.row;
   }

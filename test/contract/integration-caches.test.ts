@@ -39,6 +39,17 @@ describe('integration caches (embedded database)', () => {
     assert.equal((await repo.findByHookSecret(row.hookSecret))?.name, 'v2', 'the background lookup replaced it');
     await repo.update(account.id, row.id, { name: 'v3' });
     assert.equal((await repo.findByHookSecret(row.hookSecret))?.name, 'v3', 'a change made here is seen at once');
+
+    // A refresh overlapping a change to another integration here is not cached, and not the last one.
+    const other = await repo.create(account.id, { kind: 'moysklad-deals', name: 'other', active: true, credentialIds: {}, settings: {} });
+    await renameElsewhere(row.id, 'v4');
+    await sleep(60);
+    assert.equal((await repo.findByHookSecret(row.hookSecret))?.name, 'v3', 'stale answer, refresh started');
+    await repo.update(account.id, other.id, { name: 'other 2' });
+    await sleep(30);
+    await repo.findByHookSecret(row.hookSecret); // starts the next refresh
+    await sleep(30);
+    assert.equal((await repo.findByHookSecret(row.hookSecret))?.name, 'v4', 'a later refresh still happens');
   });
 
   test('integration access: stale entry answers at once and is replaced after one reload; forget() makes the next call wait', async () => {

@@ -19,8 +19,9 @@
 // The first live or log request switches the row to reserved at once (even when refused), moving
 // TAT so the first reserved request goes no earlier than the alone pace allowed: the window's count
 // stays within n across the switch (checked by simulation in test/unit/rate-gate-limits.test.ts).
-// It waits at most one alone interval; from then on the reserve is there. Back to alone is free:
-// the alone mode's bucket is shallower, so the same TAT admits no more than the reserved one did.
+// It waits at most one alone interval (or 1.5 reserved intervals less half an alone one right
+// after a reserve lapsed, while TAT still sits where the reserved backfill left it); from then on
+// the reserve is there. Back to alone keeps TAT as it is; the same simulation covers that switch.
 import type { GateLane, MoyskladApi } from '../gate.ts';
 
 export interface LaneReserve {
@@ -76,8 +77,8 @@ export const DEFAULT_RATE_GATE_LIMITS: RateGateLimits = {
   aloneDepth: 1.5,
   reserveHoldMs: 60_000,
   leaseMs: 60_000,
-  // Covers the first live request after a backfill had the principal alone (≤ one alone interval,
-  // 291 ms at weight 4) plus the database round trip.
+  // Covers the first live request after a backfill had the principal alone (≤ 291 ms at weight 4,
+  // ≤ 365 ms right after a reserve lapsed; see the header) plus the database round trip.
   liveMaxWaitMs: 400,
   inFlightPollMs: 20,
   inFlightRetryMs: 250,
