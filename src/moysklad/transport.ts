@@ -18,6 +18,7 @@ import {
   type MoyskladErrorItem,
 } from './errors.ts';
 import { passThroughGate, type GateLane, type MoyskladApi, type RequestGate } from './gate.ts';
+import { nodeHttpFetch } from './node-http-fetch.ts';
 
 export type FetchLike = (input: string, init: RequestInit) => Promise<Response>;
 export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'DELETE';
@@ -82,7 +83,7 @@ export function buildQuery(query: Record<string, QueryValue> | undefined): strin
 }
 
 function decodeBody(bytes: Uint8Array): string {
-  // Node's fetch already inflates `Content-Encoding: gzip`; an injected fetch may not.
+  // The default exchange (and Node's fetch) inflate `Content-Encoding: gzip`; an injected fetch may not.
   const raw = bytes.length >= 2 && bytes[0] === 0x1f && bytes[1] === 0x8b ? gunzipSync(bytes) : bytes;
   return Buffer.from(raw.buffer, raw.byteOffset, raw.byteLength).toString('utf8');
 }
@@ -136,7 +137,7 @@ export class Transport {
     this.baseUrl = config.baseUrl.replace(/\/+$/, '');
     this.origin = new URL(this.baseUrl).origin;
     this.gate = config.gate ?? passThroughGate;
-    this.fetchFn = config.fetch ?? ((input, init) => fetch(input, init));
+    this.fetchFn = config.fetch ?? nodeHttpFetch;
   }
 
   url(path: string, query?: Record<string, QueryValue>): string {
