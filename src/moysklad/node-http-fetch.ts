@@ -33,7 +33,8 @@ export const nodeHttpFetch: FetchLike = (input, init) =>
     if (init.redirect !== undefined && init.redirect !== 'manual') return reject(new TypeError('only redirect: "manual" is supported'));
     const body = init.body;
     if (body !== undefined && body !== null && typeof body !== 'string') return reject(new TypeError('only string bodies are supported'));
-    const headers: Record<string, string> = { ...(init.headers as Record<string, string> | undefined) };
+    const headers: Record<string, string> =
+      init.headers instanceof Headers ? Object.fromEntries(init.headers) : Array.isArray(init.headers) ? Object.fromEntries(init.headers) : { ...init.headers };
     if (body) headers['Content-Length'] = String(Buffer.byteLength(body));
     const request = (agent === agents['https:'] ? https : http).request(url, {
       method: init.method ?? 'GET',

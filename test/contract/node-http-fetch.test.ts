@@ -65,6 +65,8 @@ describe('nodeHttpFetch', () => {
     assert.equal(last.body, '{"a":"б"}');
     assert.equal(last.headers['content-length'], String(Buffer.byteLength('{"a":"б"}')));
     assert.equal(last.headers['x-test'], '4');
+    await nodeHttpFetch(`${base}/gzip`, { method: 'GET', headers: new Headers({ 'X-From-Headers': 'yes' }), redirect: 'manual' });
+    assert.equal(seen.at(-1)!.headers['x-from-headers'], 'yes', 'a Headers object is sent too');
   });
 
   test('a large gzip body (inflated off the event loop) arrives whole', async () => {
