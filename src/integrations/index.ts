@@ -2,3 +2,4 @@ export { IntegrationsRepository, newHookSecret, type IntegrationRow } from './in
 export { IntegrationsService, IntegrationValidationError, type ActivationListener, type IntegrationView, type IntegrationInput } from './integrations-service.ts';
 export { KIND_DEFINITIONS, parseSettings, type SettingsOf } from './kinds.ts';
 export { hookUrlsFor, type HookUrls } from './hook-urls.ts';
+export { RefreshingCache } from './refreshing-cache.ts';

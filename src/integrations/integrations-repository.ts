@@ -3,6 +3,7 @@ import { and, asc, eq } from 'drizzle-orm';
 import { randomToken } from '../accounts/index.ts';
 import { tables, type Db, type DbOrTx } from '../db/index.ts';
 import type { IntegrationKind } from '../db/schema/integrations.ts';
+import { RefreshingCache } from './refreshing-cache.ts';
 
 export type IntegrationRow = typeof tables.integrations.$inferSelect;
 
@@ -13,25 +14,23 @@ export const newHookSecret = () => randomToken(32);
  * Hook secret → integration, kept briefly in memory: every inbound callback needs it, and on the
  * embedded database a lookup per request would serialise the requests and defeat group commit.
  * This process forgets a cached row at once when the integration changes; other processes' changes
- * apply within SECRET_CACHE_MS: an older entry still answers while one lookup refreshes it in the
- * background, so no callback waits for the database on a hot secret (it used to be one callback per
- * secret every few seconds, waiting behind whatever the database was doing).
+ * apply within SECRET_CACHE_MS plus one lookup (see RefreshingCache: no callback waits for the
+ * database on a hot secret; it used to be one callback per secret every few seconds, waiting behind
+ * whatever the database was doing).
  */
 const SECRET_CACHE_MS = 5_000;
 const UNKNOWN_SECRET_CACHE_MS = 1_000;
 
-type SecretEntry = { row: IntegrationRow | undefined; until: number; refreshing?: Promise<unknown> };
-
 export class IntegrationsRepository {
-  private readonly bySecret = new Map<string, SecretEntry>();
-  /** Bumped whenever this process forgets a row: a lookup that began before must not cache what it read. */
-  private forgotten = 0;
+  private readonly bySecret: RefreshingCache<string, IntegrationRow | undefined>;
   private readonly changeListeners: Array<(integrationId: string) => void> = [];
 
   constructor(
     private readonly db: Db,
-    private readonly opts: { secretCacheMs?: number } = {},
-  ) {}
+    opts: { secretCacheMs?: number } = {},
+  ) {
+    this.bySecret = new RefreshingCache((row) => (row ? (opts.secretCacheMs ?? SECRET_CACHE_MS) : UNKNOWN_SECRET_CACHE_MS));
+  }
 
   /**
    * Called when this process changes or deletes an integration through this repository, or says it
@@ -106,31 +105,15 @@ export class IntegrationsRepository {
   }
 
   /** Intake: the integration a secret URL belongs to (any account — the secret is the proof). */
-  async findByHookSecret(secret: string): Promise<IntegrationRow | undefined> {
-    const hit = this.bySecret.get(secret);
-    if (!hit) return this.lookUpSecret(secret);
-    if (hit.until <= Date.now() && !hit.refreshing) {
-      // Usually replaces `hit`; if not (it failed, or a change here overlapped), a later request tries again.
-      hit.refreshing = this.lookUpSecret(secret)
-        .catch(() => {})
-        .finally(() => (hit.refreshing = undefined));
-    }
-    return hit.row;
-  }
-
-  private async lookUpSecret(secret: string): Promise<IntegrationRow | undefined> {
-    const now = Date.now();
-    const forgotten = this.forgotten;
-    const [row] = await this.db.select().from(tables.integrations).where(eq(tables.integrations.hookSecret, secret));
-    if (forgotten !== this.forgotten) return row;
-    if (this.bySecret.size > 10_000) this.bySecret.clear();
-    this.bySecret.set(secret, { row, until: now + (row ? (this.opts.secretCacheMs ?? SECRET_CACHE_MS) : UNKNOWN_SECRET_CACHE_MS) });
-    return row;
+  findByHookSecret(secret: string): Promise<IntegrationRow | undefined> {
+    return this.bySecret.get(secret, async () => {
+      const [row] = await this.db.select().from(tables.integrations).where(eq(tables.integrations.hookSecret, secret));
+      return row;
+    });
   }
 
   private forgetSecretOf(id: string): void {
-    this.forgotten++;
-    for (const [secret, e] of this.bySecret) if (e.row?.id === id) this.bySecret.delete(secret);
+    this.bySecret.forgetWhere((row) => row?.id === id);
   }
 
   /** Integrations that use a credential, to refuse deleting it from under them. */

@@ -167,16 +167,15 @@ export interface RateState {
  * Returns the state after the take whether or not it was granted (a refused claim still switches).
  */
 export function decideRate(s: RateState, nowMs: number, p: TakeParams): { fits: boolean; reserved: boolean; granted: RateState; refused: RateState } {
-  const wasReserved = s.reserveUntilMs > nowMs;
-  const reserved = wasReserved || p.claimsReserve;
+  const m = modeParams(p, s.reserveUntilMs, nowMs);
   // Shifting TAT itself (not max(TAT, now)) keeps what an idle row has saved: one idle for long
   // enough enters reserved mode with its full burst.
-  const baseTat = p.claimsReserve && !wasReserved ? s.tatMs + p.enterReservedShiftMs : s.tatMs;
-  const m = reserved ? p.reserved : p.alone;
+  const switching = p.claimsReserve && !(s.reserveUntilMs > nowMs);
+  const baseTat = switching ? s.tatMs + p.enterReservedShiftMs : s.tatMs;
   const reserveUntilMs = p.claimsReserve ? Math.max(s.reserveUntilMs, nowMs + p.reserveHoldMs) : s.reserveUntilMs;
   return {
     fits: Math.max(baseTat, nowMs) + m.incrementMs - nowMs <= m.maxAheadMs,
-    reserved,
+    reserved: m === p.reserved,
     granted: { tatMs: Math.max(baseTat, nowMs) + m.incrementMs, reserveUntilMs },
     refused: { tatMs: baseTat, reserveUntilMs },
   };

@@ -2,7 +2,7 @@
 // client with the current key. Cached for a moment: a burst of events for one integration should
 // not re-read and re-decrypt the key for every request.
 import type { CredentialsRepository } from '../../accounts/index.ts';
-import type { IntegrationsRepository, IntegrationRow } from '../../integrations/index.ts';
+import { RefreshingCache, type IntegrationsRepository, type IntegrationRow } from '../../integrations/index.ts';
 import { PhoneApiClient, type FetchLike, type RequestGate } from '../../moysklad/index.ts';
 import type { CallSettings } from './desired.ts';
 
@@ -11,8 +11,8 @@ export const CREDENTIALS_REJECTED = 'credentials_rejected';
 /**
  * Changes made in this process (integration or credential saved, activation, a rejected key and its
  * fix) are forgotten at once; changes made by another process (several workers on PostgreSQL)
- * apply within this: an older entry keeps answering while one reload runs in the background, so a
- * card never waits for it (it used to be one card per integration every 10 s, behind two queries).
+ * apply within this plus one reload (see RefreshingCache: a card never waits for it; it used to be
+ * one card per integration every 10 s, behind two queries).
  */
 const CACHE_MS = 10_000;
 
@@ -31,39 +31,19 @@ export interface AccessDeps {
 }
 
 export class IntegrationAccessCache {
-  private readonly cache = new Map<string, { at: number; value: Promise<IntegrationAccess>; reloading?: boolean }>();
+  private readonly cache: RefreshingCache<string, IntegrationAccess>;
   constructor(private readonly deps: AccessDeps) {
+    this.cache = new RefreshingCache(() => deps.cacheMs ?? CACHE_MS);
     deps.integrations.onChange((id) => this.forget(id));
-    deps.credentials.onChange((credentialId) => {
-      for (const [id, e] of this.cache) void e.value.then((a) => a.row?.credentialIds.phoneKey === credentialId && this.forget(id), () => {});
-    });
+    deps.credentials.onChange((credentialId) => this.cache.forgetWhere((a) => a.row?.credentialIds.phoneKey === credentialId));
   }
 
   get(accountId: string, integrationId: string): Promise<IntegrationAccess> {
-    const hit = this.cache.get(integrationId);
-    if (!hit) return this.reload(accountId, integrationId);
-    if (Date.now() - hit.at >= (this.deps.cacheMs ?? CACHE_MS) && !hit.reloading) {
-      hit.reloading = true;
-      // Replaces the entry once loaded; a failure leaves the old one, to be tried again next time.
-      const next = this.load(accountId, integrationId);
-      next.then(
-        (value) => this.cache.get(integrationId) === hit && this.cache.set(integrationId, { at: Date.now(), value: Promise.resolve(value) }),
-        () => (hit.reloading = false),
-      );
-    }
-    return hit.value;
-  }
-
-  private reload(accountId: string, integrationId: string): Promise<IntegrationAccess> {
-    const value = this.load(accountId, integrationId);
-    const entry = { at: Date.now(), value };
-    this.cache.set(integrationId, entry);
-    value.catch(() => this.cache.get(integrationId) === entry && this.cache.delete(integrationId));
-    return value;
+    return this.cache.get(integrationId, () => this.load(accountId, integrationId));
   }
 
   forget(integrationId: string): void {
-    this.cache.delete(integrationId);
+    this.cache.forget(integrationId);
   }
 
   private async load(accountId: string, integrationId: string): Promise<IntegrationAccess> {
