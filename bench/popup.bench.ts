@@ -10,11 +10,13 @@
 // database's first plans are not what a running server shows).
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { startMoyskladSandbox } from '../src/sandbox/moysklad/index.ts';
 import { watchPglite } from './lib/pglite-stats.ts';
+import { processCpuMs } from './lib/proc-cpu.ts';
 import { serveNodeFlags } from './lib/serve-node-flags.ts';
 import { SANDBOX_ACCESS_TOKEN, createUisSimulator, startUisSandbox, type CallScenario, type CallTruth } from '../src/sandbox/uis/index.ts';
 
@@ -61,7 +63,19 @@ export default async function popupBench() {
     if (WARMUP_CALLS > 0) await settleAll((await play(RATE, WARMUP_CALLS, { incoming_answered: 1 })).truths);
     // 1. Steady incoming traffic at RATE calls/s: latency + requests per answered call.
     ms.control.counters.reset();
+    // Where the machine's two cores went meanwhile: this process (both sandboxes and the UIS
+    // simulator, whose delays count in the latency too) and the connector's.
+    const loop = monitorEventLoopDelay({ resolution: 1 });
+    loop.enable();
+    const cpu0 = { bench: processCpuMs(process.pid)!, app: processCpuMs(app.child.pid!)! };
+    const t0 = Date.now();
     const run = await play(RATE, CALLS, { incoming_answered: 1 });
+    const secs = (Date.now() - t0) / 1000;
+    loop.disable();
+    out.popup_bench_process_cpu_pct = Math.round((processCpuMs(process.pid)! - cpu0.bench) / secs / 10);
+    out.popup_app_cpu_pct = Math.round((processCpuMs(app.child.pid!)! - cpu0.app) / secs / 10);
+    out.popup_bench_loop_delay_p50_ms = Math.round(loop.percentile(50) / 1e4) / 100;
+    out.popup_bench_loop_delay_p99_ms = Math.round(loop.percentile(99) / 1e4) / 100;
     const truths = run.truths;
     await settleAll(truths);
     const latencies = latencyAll(run.deliveries);

@@ -69,6 +69,27 @@ describe('PGlite on its own thread', () => {
     assert.throws(() => pg.query('select 1', [], { parsers: { 1184: (v: string) => new Date(v) } }), /not the identity/);
   });
 
+  test('a transaction holds the connection from its first statement on, not while it prepares it', async () => {
+    let release!: () => void;
+    const preparing = new Promise<void>((r) => (release = r));
+    const tx = pg.transaction(async (t) => {
+      await preparing;
+      return (await t.query<{ v: number }>('select 1 as v')).rows[0]!.v;
+    });
+    // Sent while the transaction has sent nothing yet: it does not wait for that transaction.
+    const outside = await Promise.race([
+      pg.query('select 2').then(() => 'ran'),
+      new Promise((r) => setTimeout(() => r('waited'), 500)),
+    ]);
+    release();
+    assert.equal(await tx, 1);
+    assert.equal(outside, 'ran');
+    // One that fails before sending anything reports its own error and leaves the connection free.
+    await assert.rejects(pg.transaction(async () => Promise.reject(new Error('nothing sent'))), /nothing sent/);
+    assert.equal(await pg.transaction(async () => 'empty'), 'empty');
+    assert.deepEqual((await pg.query('select 3 as v')).rows, [{ v: 3 }]);
+  });
+
   test('live work runs before background work that was waiting', async () => {
     const order: string[] = [];
     // Background statements pile up behind an open transaction; a live one arrives last.

@@ -112,26 +112,36 @@ export class ThreadedPGlite {
 
   /**
    * As PGlite's: COMMIT when `fn` resolves, ROLLBACK when it throws; other statements wait meanwhile.
-   * BEGIN is sent without waiting for it: the thread runs the transaction's statements after it.
+   * BEGIN goes out with the transaction's first statement, not before it: the thread then runs
+   * the two back to back instead of holding the connection open (and everyone else waiting) while
+   * this thread builds that statement. A transaction that sends nothing sends nothing at all.
+   * Nobody waits for BEGIN itself: the thread runs the transaction's statements after it.
    */
   async transaction<T>(fn: (tx: PGliteTransaction) => Promise<T>): Promise<T> {
     const id = this.nextTx++;
-    const began = this.call({ op: 'begin', tx: id });
-    began.catch(() => {});
+    let began: Promise<unknown> | undefined;
     let closed = false;
-    const open = () => {
+    const send = (req: RequestBody) => {
       if (closed) throw new Error('Transaction is closed');
+      if (!began) {
+        began = this.call({ op: 'begin', tx: id });
+        began.catch(() => {});
+      }
+      return this.call(req);
     };
     const end = async (commit: boolean) => {
       closed = true;
-      await began;
-      await this.call({ op: 'end', tx: id, commit });
+      if (!began) return;
+      const ended = this.call({ op: 'end', tx: id, commit });
+      ended.catch(() => {});
+      await began; // a failed BEGIN is the reason
+      await ended;
     };
     const tx: PGliteTransaction = {
-      query: (text, params, opts) => (open(), this.call({ op: 'query', text, params, opts: wireOptions(opts), tx: id })) as never,
-      exec: (text, opts) => (open(), this.call({ op: 'exec', text, opts: wireOptions(opts), tx: id })) as never,
+      query: (text, params, opts) => send({ op: 'query', text, params, opts: wireOptions(opts), tx: id }) as never,
+      exec: (text, opts) => send({ op: 'exec', text, opts: wireOptions(opts), tx: id }) as never,
       rollback: async () => {
-        open();
+        if (closed) throw new Error('Transaction is closed');
         await end(false);
       },
       get closed() {
@@ -142,9 +152,9 @@ export class ThreadedPGlite {
     try {
       result = await fn(tx);
     } catch (err) {
-      // A failed BEGIN is the reason; otherwise roll back and report what `fn` threw.
-      await began;
+      // Roll back and report what `fn` threw, unless BEGIN itself failed: that is the reason.
       if (!closed) await end(false).catch(() => {});
+      await began;
       throw err;
     }
     if (!closed) await end(true);
