@@ -83,6 +83,34 @@ for (const kind of ['pglite', 'postgres'] as const) {
       assert.equal(last.state.events.length, 5);
     });
 
+    test('a duplicate merged by reading the row leaves a hint: the next one costs no statement', async () => {
+      const a = new CallStore(database.db);
+      const start = ev('dup-1', 'call-start', 0);
+      a.remember(ids, await database.db.transaction((tx) => a.applyEvent(tx, ids, start)));
+      const other = new CallStore(database.db); // another process, or this one after a race: no hint
+      const counted = async (e: UisCallEvent) => {
+        let statements = 0;
+        const r = await database.db.transaction((tx) => {
+          const watched = new Proxy(tx, {
+            get(target, key) {
+              const v = Reflect.get(target, key) as unknown;
+              if (typeof v !== 'function') return v;
+              return (...args: unknown[]) => {
+                if (['select', 'insert', 'update', 'execute'].includes(String(key))) statements++;
+                return (v as (...a: unknown[]) => unknown).apply(target, args);
+              };
+            },
+          });
+          return other.applyEvent(watched, ids, e);
+        });
+        return { wrote: r.wrote, statements };
+      };
+      const first = await counted(start);
+      assert.equal(first.wrote, false);
+      assert.ok(first.statements > 0, 'without a hint the row is read');
+      assert.deepEqual(await counted(start), { wrote: false, statements: 0 });
+    });
+
     test('a batch merges like one-by-one: new and known sessions, repeats, duplicates, and a stale hint', async () => {
       const a = new CallStore(database.db);
       const b = new CallStore(database.db);

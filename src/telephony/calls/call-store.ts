@@ -85,7 +85,12 @@ export class CallStore {
     if (!current) throw new Error('call session vanished while applying an event');
     const state = current.state as CallSession;
     const r = applyEvent(state, event);
-    if (!r.recorded) return { changed: false, wrote: false, version: current.version, finished: state.finished, state };
+    if (!r.recorded) {
+      // Nothing to write, so nothing is remembered after commit: remember what was read instead,
+      // or every later duplicate would read the row again (a hint is only ever a guarded guess).
+      this.hints.remember(ids.integrationId, { accountId: ids.accountId, state, version: current.version });
+      return { changed: false, wrote: false, version: current.version, finished: state.finished, state };
+    }
     const version = r.changed ? current.version + 1 : current.version;
     await tx.update(t).set({ state: r.state, version, finished: r.state.finished, updatedAt: new Date() }).where(where);
     return { changed: r.changed, wrote: true, version, finished: r.state.finished, state: r.state };
