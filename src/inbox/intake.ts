@@ -34,19 +34,10 @@ export function keptHeaders(headers: Record<string, string | string[] | undefine
 type Pending = { item: NewInboxItem; priority: number; resolve(id: number): void; reject(err: unknown): void };
 
 const MAX_BATCH = 200;
-/**
- * Batches being committed at once. With two, the next batch's statements are already waiting on
- * the database when the current one commits: the embedded database goes from one intake
- * transaction to the next without a round trip to this thread in between, and this thread
- * prepares the next batch while the database works on the current one. Order does not matter
- * (see the header); a session written by both is merged again from its row (CallStore.applyEvents).
- */
-const MAX_IN_FLIGHT = 2;
 
 export class Intake {
   private pending: Pending[] = [];
-  private inFlight = 0;
-  private scheduled = false;
+  private flushing = false;
   private worker: InboxWorker | undefined;
 
   constructor(
@@ -66,7 +57,13 @@ export class Intake {
   accept(item: NewInboxItem, opts: { priority?: number } = {}): Promise<number> {
     return new Promise((resolve, reject) => {
       this.pending.push({ item, priority: opts.priority ?? 0, resolve, reject });
-      this.schedule();
+      // Start on the next turn of the event loop, after the I/O callbacks of this one: requests that
+      // arrived together (the database work is synchronous WASM on the embedded database, so they
+      // queue up behind it) then share one transaction instead of going one by one.
+      if (!this.flushing) {
+        this.flushing = true;
+        setImmediate(() => void this.flush());
+      }
     });
   }
 
@@ -77,42 +74,27 @@ export class Intake {
 
   /** Resolves when nothing is waiting to be committed (graceful stop). */
   async idle(): Promise<void> {
-    while (this.scheduled || this.inFlight > 0 || this.pending.length > 0) await new Promise((r) => setTimeout(r, 5));
+    while (this.flushing) await new Promise((r) => setTimeout(r, 5));
   }
 
-  /**
-   * Starts a batch on the next turn of the event loop, after the I/O callbacks of this one:
-   * requests that arrived together then share one transaction instead of going one by one, and
-   * while MAX_IN_FLIGHT batches are committing, arrivals gather for the next.
-   */
-  private schedule(): void {
-    if (this.scheduled || this.inFlight >= MAX_IN_FLIGHT || this.pending.length === 0) return;
-    this.scheduled = true;
-    setImmediate(() => {
-      this.scheduled = false;
-      if (this.inFlight >= MAX_IN_FLIGHT || this.pending.length === 0) return;
-      const batch = this.pending.splice(0, MAX_BATCH);
-      this.inFlight++;
-      void this.settle(batch).finally(() => {
-        this.inFlight--;
-        this.schedule();
-      });
-      this.schedule();
-    });
-  }
-
-  /** Commits `batch` and answers each of its callers; never rejects. */
-  private async settle(batch: Pending[]): Promise<void> {
+  private async flush(): Promise<void> {
     try {
-      const ids = await this.commit(batch);
-      batch.forEach((p, i) => p.resolve(ids[i]!));
-    } catch (err) {
-      if (batch.length === 1) {
-        batch[0]!.reject(err);
-        return;
+      while (this.pending.length > 0) {
+        const batch = this.pending.splice(0, MAX_BATCH);
+        try {
+          const ids = await this.commit(batch);
+          batch.forEach((p, i) => p.resolve(ids[i]!));
+        } catch (err) {
+          if (batch.length === 1) {
+            batch[0]!.reject(err);
+            continue;
+          }
+          // One bad item must not fail its neighbours: retry each on its own.
+          for (const p of batch) await this.commit([p]).then(([id]) => p.resolve(id!), p.reject);
+        }
       }
-      // One bad item must not fail its neighbours: retry each on its own.
-      for (const p of batch) await this.commit([p]).then(([id]) => p.resolve(id!), p.reject);
+    } finally {
+      this.flushing = false;
     }
   }
 
