@@ -15,6 +15,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { startMoyskladSandbox } from '../src/sandbox/moysklad/index.ts';
+import { nodeHttpFetch } from '../src/moysklad/node-http-fetch.ts';
 import { watchPglite } from './lib/pglite-stats.ts';
 import { processCpuMs } from './lib/proc-cpu.ts';
 import { serveNodeFlags } from './lib/serve-node-flags.ts';
@@ -47,7 +48,7 @@ export default async function popupBench() {
     BENCH_UIS_KEY: SANDBOX_ACCESS_TOKEN,
   });
   const sims = app.hooks.map((hook, i) =>
-    createUisSimulator({ state: uis.control.state, target: hook, seed: 100 + i, timeScale: TIME_SCALE, recordingDelayS: [5, 20], mediaBaseUrl: uis.url }),
+    createUisSimulator({ state: uis.control.state, target: hook, seed: 100 + i, timeScale: TIME_SCALE, recordingDelayS: [5, 20], mediaBaseUrl: uis.url, fetch: nodeHttpFetch as typeof fetch }),
   );
   const play = async (rate: number, count: number, mix: Partial<Record<CallScenario, number>>) => {
     const runs = await Promise.all(sims.map((sim) => sim.runTraffic({ rate: rate / sims.length, count: Math.ceil(count / sims.length), mix })));
