@@ -42,8 +42,8 @@ export class InboxWorker {
    * Like processRows for rows that `tx` itself inserted already marked processed (intake's inline
    * path): only the items that turn out otherwise cost a statement, the usual case none. If a
    * processor throws, `tx` must roll back, taking the "processed" marks with it. `stored` is the
-   * insert of those rows, sent right after this is called (see Intake.store): batch processors
-   * (which need no ids) run meanwhile, their statements beside it; anything that needs an id waits for it.
+   * insert of those rows, still under way: batch processors (which need no ids) run meanwhile,
+   * their statements queued behind it; anything that needs an id waits for it.
    */
   async processInserted(tx: Tx, rows: InboxRow[], stored: Promise<void>): Promise<Array<() => void>> {
     return (await this.runProcessors(tx, rows, stored)).afterCommit;

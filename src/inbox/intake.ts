@@ -120,24 +120,15 @@ export class Intake {
     // Someone waits for this commit (the HTTP answer, then the pop-up): ahead of background work.
     const ids = await asLiveDatabaseWork(() => this.db.transaction(async (tx) => {
       const processedAt = new Date();
-      const insert = this.inbox.prepareInsert(batch.map((p, i) => (inline[i] ? { ...p.item, status: 'processed' as const, processedAt } : p.item)));
-      const { rows } = insert;
+      // The insert is not waited for before inline processing: the session statements go right
+      // behind it (one round trip less before the commit; see InboxRepository.insertMany).
+      const { rows, stored } = this.inbox.insertMany(
+        tx,
+        batch.map((p, i) => (inline[i] ? { ...p.item, status: 'processed' as const, processedAt } : p.item)),
+      );
+      stored.catch(() => {}); // awaited below; a processor failing first must not leave it unhandled
       const inlineRows = rows.filter((_, i) => inline[i]);
-      let stored: Promise<void>;
-      if (worker && inlineRows.length > 0) {
-        // Processors parse first and send their statements (batch processors need no ids); the
-        // insert goes right behind them, so the database gets BEGIN and all of them together
-        // instead of waiting between them while this thread parses. Anything that needs an id
-        // waits for `stored` (see InboxRepository.prepareInsert, InboxWorker.processInserted).
-        let sent!: (insertion: Promise<void>) => void;
-        stored = new Promise<void>((resolve, reject) => (sent = (insertion) => void insertion.then(resolve, reject)));
-        stored.catch(() => {}); // awaited below; a processor failing first must not leave it unhandled
-        const processing = worker.processInserted(tx, inlineRows, stored);
-        sent(insert.send(tx));
-        hooks = await processing;
-      } else {
-        stored = insert.send(tx);
-      }
+      if (worker && inlineRows.length > 0) hooks = await worker.processInserted(tx, inlineRows, stored);
       await stored;
       const jobs = rows.flatMap((row, i) => (inline[i] ? [] : [{ data: { inboxId: row.id }, priority: batch[i]!.priority }]));
       if (jobs.length > 0) await this.queue.insert(INBOX_PROCESS_JOB, jobs, tx);
