@@ -13,7 +13,7 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { PGlite, type QueryOptions } from '@electric-sql/pglite';
 import { Housekeeping, HOUSEKEEPING_INTERVAL_MS } from './housekeeping.ts';
-import { PreparedStatements } from './prepared-statements.ts';
+import { PreparedStatements, type CompleteParsers, type PreparedQueryOptions } from './prepared-statements.ts';
 import { LIVE, type Request, type Response, type WireError, type WireQueryOptions, type WorkerData } from './protocol.ts';
 
 const port = parentPort!;
@@ -21,6 +21,27 @@ const { dataDir, initOnly, housekeepingIntervalMs = HOUSEKEEPING_INTERVAL_MS } =
 
 const keepText = (value: string) => value;
 const BACKGROUND_MAX_WAIT_MS = 50;
+
+/** PGlite's parsers with `rawTypes` kept as text, built once per distinct list (see PreparedQueryOptions). */
+const completeParsers = new Map<string, CompleteParsers>();
+
+function parsersFor(pg: PGlite, rawTypes: number[] | undefined): CompleteParsers {
+  if (!rawTypes?.length) return pg.parsers;
+  const key = rawTypes.join(',');
+  let parsers = completeParsers.get(key);
+  if (!parsers) {
+    parsers = { ...pg.parsers, ...Object.fromEntries(rawTypes.map((oid) => [oid, keepText])) };
+    completeParsers.set(key, parsers);
+  }
+  return parsers;
+}
+
+function preparedOptions(pg: PGlite, opts: WireQueryOptions | undefined): PreparedQueryOptions {
+  const out: PreparedQueryOptions = { parsers: parsersFor(pg, opts?.rawTypes) };
+  if (opts?.rowMode) out.rowMode = opts.rowMode;
+  if (opts?.paramTypes) out.paramTypes = opts.paramTypes;
+  return out;
+}
 
 function queryOptions(opts: WireQueryOptions | undefined): QueryOptions | undefined {
   if (!opts) return undefined;
@@ -96,7 +117,7 @@ async function main() {
         return undefined;
       }
       case 'query':
-        return prepared.query(m.text, m.params ?? [], queryOptions(m.opts) ?? {}, { inTransaction: open !== undefined });
+        return prepared.query(m.text, m.params ?? [], preparedOptions(pg, m.opts), { inTransaction: open !== undefined });
       case 'exec':
         return pg.exec(m.text, queryOptions(m.opts));
       case 'begin': {
