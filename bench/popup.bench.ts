@@ -15,7 +15,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { startMoyskladSandbox } from '../src/sandbox/moysklad/index.ts';
-import { nodeHttpFetch } from '../src/moysklad/index.ts';
+import { nodeHttpFetch } from '../src/net/index.ts';
 import { watchPglite } from './lib/pglite-stats.ts';
 import { processCpuMs } from './lib/proc-cpu.ts';
 import { serveNodeFlags } from './lib/serve-node-flags.ts';

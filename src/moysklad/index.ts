@@ -5,7 +5,6 @@ export * from './errors.ts';
 export { formatMoscowTime, parseMoscowTime, toMoscowWire } from './time.ts';
 export { kopecks, rublesToKopecks, kopecksToRubles } from './money.ts';
 export { DEFAULT_USER_AGENT, type CommonClientOptions, type FetchLike } from './transport.ts';
-export { nodeHttpFetch } from './node-http-fetch.ts';
 export * from './json-api/index.ts';
 export * from './phone-api/index.ts';
 export * from './webhook/index.ts';

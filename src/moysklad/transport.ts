@@ -18,9 +18,9 @@ import {
   type MoyskladErrorItem,
 } from './errors.ts';
 import { passThroughGate, type GateLane, type MoyskladApi, type RequestGate } from './gate.ts';
-import { nodeHttpFetch } from './node-http-fetch.ts';
+import { nodeHttpFetch, type FetchLike } from '../net/index.ts';
 
-export type FetchLike = (input: string, init: RequestInit) => Promise<Response>;
+export type { FetchLike };
 export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'DELETE';
 
 /** Options every client accepts. */

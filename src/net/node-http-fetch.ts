@@ -1,19 +1,22 @@
-// The transport's default HTTP exchange: node:http(s) with keep-alive, answered as a `Response`.
+// The connector's outgoing HTTP exchange (MoySklad and UIS clients): node:http(s) with keep-alive,
+// answered as a `Response`.
 //
-// Why not the global fetch: for the small JSON exchanges MoySklad traffic consists of, fetch's
+// Why not the global fetch: for the small JSON exchanges MoySklad and UIS traffic consists of, fetch's
 // machinery (web streams, a zlib stream per response, its request/response classes) cost about
 // three times the CPU of http.request plus a `Response` built from the finished body (measured on
 // loopback with a gzip JSON answer: 470–770 vs 145–250 µs per exchange, server included). On the
 // pop-up path every call makes four such requests, on the thread that also takes in UIS
 // notifications.
 //
-// Only what the transport asks for: method, headers, a string body, an AbortSignal, no redirects
-// followed (`redirect: 'manual'` is what it always sends). gzip and deflate answers are inflated
-// (the transport asks for gzip; MoySklad requires it).
+// Only what the clients ask for: method, headers, a string body, an AbortSignal, no redirects
+// followed (`redirect: 'manual'` or none given). gzip and deflate answers are inflated (MoySklad
+// requires asking for gzip).
 import http from 'node:http';
 import https from 'node:https';
 import { gunzip, gunzipSync, inflate, inflateSync } from 'node:zlib';
-import type { FetchLike } from './transport.ts';
+
+/** What the clients need of `fetch`: a string URL and a `RequestInit`. */
+export type FetchLike = (input: string, init: RequestInit) => Promise<Response>;
 
 const agents = {
   'http:': new http.Agent({ keepAlive: true, scheduling: 'lifo' }),

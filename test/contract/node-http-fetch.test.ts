@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import http from 'node:http';
 import { after, before, describe, test } from 'node:test';
 import { gzipSync } from 'node:zlib';
-import { nodeHttpFetch } from '../../src/moysklad/node-http-fetch.ts';
+import { nodeHttpFetch } from '../../src/net/index.ts';
 
 describe('nodeHttpFetch', () => {
   let server: http.Server;

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { callUisJsonRpc, type UisJsonRpcOptions } from './jsonrpc-transport.ts';
 import type { UisLimits } from './limits.ts';
+import type { FetchLike } from '../../net/index.ts';
 
 export const UIS_CALL_API_URL = 'https://callapi.uiscom.ru/v4.0';
 
@@ -9,7 +10,7 @@ export interface UisCallApiClientOptions {
   baseUrl?: string;
   accessToken: string;
   timeoutMs?: number;
-  fetch?: typeof fetch;
+  fetch?: FetchLike;
   onLimits?: (limits: UisLimits, method: string) => void;
 }
 

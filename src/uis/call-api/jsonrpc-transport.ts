@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { nodeHttpFetch, type FetchLike } from '../../net/index.ts';
 import { UisApiError, type UisApiName } from './uis-api-error.ts';
 import { toUisLimits, uisApiVersionSchema, uisLimitsSchema, type UisLimits } from './limits.ts';
 
@@ -9,7 +10,8 @@ export interface UisJsonRpcOptions {
   accessToken: string;
   /** Per-request timeout; default 10 s. */
   timeoutMs?: number;
-  fetch?: typeof fetch;
+  /** Default: node:http with keep-alive (see src/net). */
+  fetch?: FetchLike;
   /** Called with `metadata.limits` of every response that carries them. */
   onLimits?: (limits: UisLimits, method: string) => void;
 }
@@ -66,7 +68,7 @@ export async function callUisJsonRpc<S extends z.ZodType>(
   params: Record<string, unknown>,
   dataSchema: S,
 ): Promise<UisRpcResult<z.infer<S>>> {
-  const doFetch = opts.fetch ?? fetch;
+  const doFetch = opts.fetch ?? nodeHttpFetch;
   const id = `${opts.api}-${nextId++}`;
   const body = JSON.stringify({ jsonrpc: '2.0', id, method, params: { access_token: opts.accessToken, ...params } });
   const fail = (mnemonic: string, extra: Partial<ConstructorParameters<typeof UisApiError>[0]> = {}) =>

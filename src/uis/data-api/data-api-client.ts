@@ -16,6 +16,7 @@ import {
 } from './report-schemas.ts';
 import { CALL_ENRICHMENT_FIELDS, toCallEnrichment, type UisCallEnrichment } from './call-enrichment.ts';
 import type { UisRecordingHosts } from './recording-urls.ts';
+import type { FetchLike } from '../../net/index.ts';
 
 export const UIS_DATA_API_URL = 'https://dataapi.uiscom.ru/v2.0';
 /** UIS paging bounds: `limit` ≤ 10 000, `offset` ≤ 100 000. */
@@ -61,7 +62,7 @@ export interface UisDataApiClientOptions extends UisRecordingHosts {
   baseUrl?: string;
   accessToken: string;
   timeoutMs?: number;
-  fetch?: typeof fetch;
+  fetch?: FetchLike;
   /** Agents (partners) act for a client user. */
   userId?: number;
   /** Account time zone (get.account.timezone) used to format Date arguments. Default Europe/Moscow. */
