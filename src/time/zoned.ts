@@ -35,8 +35,8 @@ function formatter(timeZone: string): Intl.DateTimeFormat {
   return f;
 }
 
-/** What a clock in `timeZone` shows at `at`. Throws RangeError for an unknown zone. */
-export function wallClock(at: Date, timeZone: string): WallClock {
+/** What a clock in `timeZone` shows at `at`, asked of Intl (the slow path; see `wallClock`). */
+function intlWallClock(at: Date, timeZone: string): WallClock {
   const parts = Object.fromEntries(formatter(timeZone).formatToParts(at).map((p) => [p.type, p.value]));
   return {
     year: Number(parts.year),
@@ -49,11 +49,53 @@ export function wallClock(at: Date, timeZone: string): WallClock {
   };
 }
 
+/** Offset of the zone from UTC at the whole second `utcSecondMs`, asked of Intl. */
+function intlOffsetMs(utcSecondMs: number, timeZone: string): number {
+  const w = intlWallClock(new Date(utcSecondMs), timeZone);
+  return Date.UTC(w.year, w.month - 1, w.day, w.hour, w.minute, w.second) - utcSecondMs;
+}
+
+// Offsets change only at a zone's transitions, and those fall on quarter hours: an offset that is
+// the same at both ends of a quarter hour holds for all of it. Every UIS timestamp and every
+// Phone API time goes through here, and Intl's formatToParts costs ~10 µs a call; a cached
+// quarter hour costs a map lookup.
+const QUARTER_HOUR_MS = 15 * 60_000;
+const MAX_CACHED_QUARTERS = 4096;
+const offsetCache = new Map<string, Map<number, number>>();
+
+function offsetMs(utcSecondMs: number, timeZone: string): number {
+  const quarter = Math.floor(utcSecondMs / QUARTER_HOUR_MS);
+  let zone = offsetCache.get(timeZone);
+  const cached = zone?.get(quarter);
+  if (cached !== undefined) return cached;
+  const start = intlOffsetMs(quarter * QUARTER_HOUR_MS, timeZone);
+  const end = intlOffsetMs((quarter + 1) * QUARTER_HOUR_MS - 1000, timeZone);
+  // A transition inside this quarter hour (historic zones had odd ones): ask Intl every time.
+  if (start !== end) return intlOffsetMs(utcSecondMs, timeZone);
+  if (!zone) offsetCache.set(timeZone, (zone = new Map()));
+  if (zone.size >= MAX_CACHED_QUARTERS) zone.clear();
+  zone.set(quarter, start);
+  return start;
+}
+
+/** What a clock in `timeZone` shows at `at`. Throws RangeError for an unknown zone. */
+export function wallClock(at: Date, timeZone: string): WallClock {
+  const second = Math.floor(at.getTime() / 1000) * 1000;
+  const local = new Date(second + offsetMs(second, timeZone));
+  return {
+    year: local.getUTCFullYear(),
+    month: local.getUTCMonth() + 1,
+    day: local.getUTCDate(),
+    hour: local.getUTCHours(),
+    minute: local.getUTCMinutes(),
+    second: local.getUTCSeconds(),
+    weekday: (local.getUTCDay() + 6) % 7,
+  };
+}
+
 /** Offset of the zone from UTC at `utcMs`, in ms (Moscow: +3 h). */
 function zoneOffsetMs(utcMs: number, timeZone: string): number {
-  const w = wallClock(new Date(utcMs), timeZone);
-  const asUtc = Date.UTC(w.year, w.month - 1, w.day, w.hour, w.minute, w.second);
-  return asUtc - Math.floor(utcMs / 1000) * 1000;
+  return offsetMs(Math.floor(utcMs / 1000) * 1000, timeZone);
 }
 
 /** The instant at which a clock in `timeZone` shows this wall-clock time. */
