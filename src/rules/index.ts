@@ -1,5 +1,5 @@
 // Rules (issue 6): counterparties, orders, tasks and extra fields from calls and chats.
-export { scheduleRulesEvaluations, type RulesTrigger, rulesEvaluateJob, RULES_EVALUATE_JOB, EVALUATE_DELAY_MS, evaluateKey } from './jobs.ts';
+export { scheduleRulesEvaluations, type RulesTrigger, rulesEvaluateJob, RULES_EVALUATE_JOB, evaluateKey } from './jobs.ts';
 export { rulesEvaluatorFor, rulesJobs } from './module.ts';
 export { RulesEvaluator, type EvaluateData, type EvaluateOutcome, type EvaluatorDeps } from './evaluate.ts';
 export { RulesStore, type Snapshot, type WriteBatch, type BatchReads, type Applied } from './store.ts';

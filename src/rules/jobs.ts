@@ -8,28 +8,26 @@ import type { EvaluateData, RulesEvaluator } from './evaluate.ts';
 import { PhoneLockedError } from './execute.ts';
 
 export const RULES_EVALUATE_JOB = 'rules.evaluate';
-/** Events of one communication come in bursts; a short wait lets one job see the final state. */
-export const EVALUATE_DELAY_MS = 1000;
 
 export const evaluateKey = (integrationId: string, channel: Channel, ref: string) => `${integrationId}:${channel}:${ref}`;
 
 /** A communication whose change should be evaluated by the rules. */
-export type RulesTrigger = { accountId: string; integrationId: string; channel: Channel; ref: string; delayMs?: number };
+export type RulesTrigger = { accountId: string; integrationId: string; channel: Channel; ref: string };
 
 /**
- * Call where communications changed (inside the caller's transaction: the jobs commit with the
- * change), several in one statement (an intake batch's finished calls). Cheap and idempotent: while
- * a job for a communication waits, this adds nothing for it.
+ * Queues evaluations of communications whose change is settled (inside the caller's transaction:
+ * the jobs commit with whatever marked them due), several in one statement. Idempotent: while a
+ * job for a communication waits, this adds nothing for it. Events of one communication come in
+ * bursts; the caller waits for the burst to pass (calls: the session's rules_due_at, see
+ * src/telephony/calls/rules-outbox.ts) so that one job sees the final state.
  */
 export async function scheduleRulesEvaluations(tx: Tx | undefined, queue: JobQueue, list: RulesTrigger[]): Promise<void> {
   if (list.length === 0) return;
-  const now = Date.now();
   await queue.insert(
     RULES_EVALUATE_JOB,
     list.map((c) => ({
       data: { accountId: c.accountId, integrationId: c.integrationId, channel: c.channel, ref: c.ref } satisfies EvaluateData,
       singletonKey: evaluateKey(c.integrationId, c.channel, c.ref),
-      startAfter: new Date(now + (c.delayMs ?? EVALUATE_DELAY_MS)),
     })),
     tx,
   );

@@ -1,5 +1,6 @@
 // Call sessions (the model built from UIS notifications) and what MoySklad already has of each
 // (the reconciler's record). DESIGN.md §8 "Call reconciler": desired vs pushed.
+import { sql } from 'drizzle-orm';
 import { boolean, index, integer, jsonb, pgTable, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
 import { accounts } from './accounts.ts';
 import { integrations } from './integrations.ts';
@@ -19,11 +20,17 @@ export const callSessions = pgTable(
     /** Bumped whenever the derived session changes; the reconciler records the version it pushed. */
     version: integer('version').notNull().default(1),
     finished: boolean('finished').notNull().default(false),
+    /**
+     * The rules' outbox: set (if not already) by the write that changes a finished call, cleared
+     * when its rules evaluation is queued (src/telephony/calls/rules-outbox.ts).
+     */
+    rulesDueAt: timestamp('rules_due_at', { withTimezone: true }),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
     updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
   },
   (t) => [
     uniqueIndex('call_sessions_integration_session_uq').on(t.integrationId, t.callSessionId),
+    index('call_sessions_rules_due_idx').on(t.rulesDueAt).where(sql`${t.rulesDueAt} is not null`),
     index('call_sessions_account_updated_idx').on(t.accountId, t.updatedAt),
     // The sweeper scans recently changed sessions across accounts.
     index('call_sessions_updated_idx').on(t.updatedAt),

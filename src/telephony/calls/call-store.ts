@@ -7,7 +7,7 @@ import { tables, type Db, type DbOrTx } from '../../db/index.ts';
 import { applyEvent, type CallSession } from '../call-session/index.ts';
 import type { UisCallEvent } from '../../uis/index.ts';
 import { readPushed, type PushedState } from './pushed-state.ts';
-import { insertNew, updateGuarded, type GuardedUpdate, type NewSession } from './session-batch-sql.ts';
+import { insertNew, RULES_DUE_DELAY, updateGuarded, type GuardedUpdate, type NewSession } from './session-batch-sql.ts';
 import { SessionHints, sessionKey } from './session-hints.ts';
 
 const LEASE_MS = 60_000;
@@ -64,7 +64,7 @@ export class CallStore {
       // Every write adds exactly one event, so (version, event count) identifies the state the hint saw.
       const updated = await tx
         .update(t)
-        .set({ state: r.state, version, finished: r.state.finished, updatedAt: new Date() })
+        .set({ state: r.state, version, finished: r.state.finished, updatedAt: new Date(), ...rulesDue(r.changed, r.state) })
         .where(and(where, eq(t.version, hint.version), sql`jsonb_array_length(${t.state}->'events') = ${hint.state.events.length}`))
         .returning({ version: t.version });
       if (updated[0]) return { changed: r.changed, wrote: true, version, finished: r.state.finished, state: r.state };
@@ -76,7 +76,7 @@ export class CallStore {
       const first = applyEvent(undefined, event);
       const inserted = await tx
         .insert(t)
-        .values({ ...ids, callSessionId: event.callSessionId, state: first.state, finished: first.state.finished })
+        .values({ ...ids, callSessionId: event.callSessionId, state: first.state, finished: first.state.finished, ...(first.state.finished && { rulesDueAt: sql`now() + ${RULES_DUE_DELAY}` }) })
         .onConflictDoNothing()
         .returning({ version: t.version });
       if (inserted[0]) return { changed: true, wrote: true, inserted: true, version: inserted[0].version, finished: first.state.finished, state: first.state };
@@ -92,7 +92,7 @@ export class CallStore {
       return { changed: false, wrote: false, version: current.version, finished: state.finished, state };
     }
     const version = r.changed ? current.version + 1 : current.version;
-    await tx.update(t).set({ state: r.state, version, finished: r.state.finished, updatedAt: new Date() }).where(where);
+    await tx.update(t).set({ state: r.state, version, finished: r.state.finished, updatedAt: new Date(), ...rulesDue(r.changed, r.state) }).where(where);
     return { changed: r.changed, wrote: true, version, finished: r.state.finished, state: r.state };
   }
 
@@ -112,6 +112,8 @@ export class CallStore {
       state: CallSession | undefined;
       version: number;
       wrote: boolean;
+      /** Some event changed the derived session (with the final state finished: rules are due). */
+      changed: boolean;
       /** Indexes into `entries`; `slow`: every one of them goes through applyEvent. */
       at: number[];
       slow: boolean;
@@ -124,8 +126,8 @@ export class CallStore {
       if (!f) {
         const hint = this.hints.get(ids.integrationId, event.callSessionId);
         f = hint
-          ? { ids, callSessionId: event.callSessionId, expect: { version: hint.version, events: hint.state.events.length }, state: hint.state, version: hint.version, wrote: false, at: [], slow: hint.accountId !== ids.accountId }
-          : { ids, callSessionId: event.callSessionId, expect: undefined, state: undefined, version: 0, wrote: false, at: [], slow: false };
+          ? { ids, callSessionId: event.callSessionId, expect: { version: hint.version, events: hint.state.events.length }, state: hint.state, version: hint.version, wrote: false, changed: false, at: [], slow: hint.accountId !== ids.accountId }
+          : { ids, callSessionId: event.callSessionId, expect: undefined, state: undefined, version: 0, wrote: false, changed: false, at: [], slow: false };
         sessions.set(key, f);
       }
       f.at.push(i);
@@ -144,13 +146,21 @@ export class CallStore {
       f.state = r.state;
       f.version = version;
       f.wrote = true;
+      f.changed ||= r.changed;
       results[i] = { changed: r.changed, wrote: true, ...(inserted && { inserted: true }), version, finished: r.state.finished, state: r.state };
     }
     const written = [...sessions.values()].filter((f) => !f.slow && f.wrote);
     const updates: GuardedUpdate[] = [];
     const inserts: NewSession[] = [];
     for (const f of written) {
-      const row = { integration_id: f.ids.integrationId, call_session_id: f.callSessionId, state: f.state!, version: f.version, finished: f.state!.finished };
+      const row = {
+        integration_id: f.ids.integrationId,
+        call_session_id: f.callSessionId,
+        state: f.state!,
+        version: f.version,
+        finished: f.state!.finished,
+        rules_due: f.changed && f.state!.finished,
+      };
       if (f.expect) updates.push({ ...row, expected_version: f.expect.version, expected_events: f.expect.events });
       else inserts.push({ ...row, account_id: f.ids.accountId });
     }
@@ -327,8 +337,16 @@ export class CallStore {
   }
 }
 
+/**
+ * The rules' outbox column for a session write (see RULES_DUE_DELAY): rules act on what a call came
+ * to (outcome, talk time, recordings), so nothing is due before it ends, and again after each change.
+ */
+function rulesDue(changed: boolean, state: CallSession): { rulesDueAt?: SQL } {
+  return changed && state.finished ? { rulesDueAt: sql`coalesce(${tables.callSessions.rulesDueAt}, now() + ${RULES_DUE_DELAY})` } : {};
+}
+
 /** Raw SQL rows; both drivers (node-postgres, PGlite) answer with `{ rows }`. */
-export async function rowsOf<T>(db: Db, query: SQL): Promise<T[]> {
+export async function rowsOf<T>(db: DbOrTx, query: SQL): Promise<T[]> {
   const res = (await db.execute(query)) as unknown as { rows: T[] };
   return res.rows;
 }

@@ -9,6 +9,7 @@ import { defineJob, RescheduleError, type JobQueue } from '../../queue/index.ts'
 import type { CallStore } from './call-store.ts';
 import { CREDENTIALS_REJECTED } from './integration-access.ts';
 import type { CallReconciler } from './reconciler.ts';
+import type { RulesOutbox } from './rules-outbox.ts';
 
 export const RECONCILE_CALL_JOB = 'telephony.reconcile-call';
 export const RESUME_CALLS_JOB = 'telephony.resume-calls';
@@ -37,10 +38,11 @@ export function reconcileCallJob(deps: { reconciler: CallReconciler }) {
 }
 
 /**
- * The durable fallback of the in-process fast path: every minute, calls whose MoySklad side is
- * behind and that nobody is working on get a reconcile job (one per call, coalesced).
+ * The durable fallback of the in-process fast paths: every minute, calls whose MoySklad side is
+ * behind and that nobody is working on get a reconcile job (one per call, coalesced), and rules
+ * evaluations that are due get queued.
  */
-export function sweepCallsJob(deps: { store: CallStore; queue: () => JobQueue }) {
+export function sweepCallsJob(deps: { store: CallStore; queue: () => JobQueue; rulesOutbox: Pick<RulesOutbox, 'dispatch'> }) {
   return defineJob<object>({
     name: SWEEP_CALLS_JOB,
     queue: { retryLimit: 1 },
@@ -49,7 +51,8 @@ export function sweepCallsJob(deps: { store: CallStore; queue: () => JobQueue })
       for (const { integrationId, callSessionId } of behind) {
         await deps.queue().send(RECONCILE_CALL_JOB, { integrationId, callSessionId }, { singletonKey: reconcileKey(integrationId, callSessionId) });
       }
-      return { queued: behind.length };
+      const rules = await deps.rulesOutbox.dispatch();
+      return { queued: behind.length, rules };
     },
   });
 }

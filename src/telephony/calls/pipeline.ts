@@ -15,6 +15,7 @@ import { RECONCILE_CALL_JOB, reconcileCallJob, reconcileKey, replayParked, resum
 import { kickToClaim } from './metrics.ts';
 import { uisCallsProcessor } from './processor.ts';
 import { CallReconciler } from './reconciler.ts';
+import { RulesOutbox } from './rules-outbox.ts';
 
 export interface CallPipelineDeps {
   db: Db;
@@ -44,6 +45,8 @@ export interface CallPipeline {
   onIntegrationActivated(row: IntegrationRow): Promise<void>;
   /** Resolves when no in-process reconcile is running and what they learned is written (tests, graceful stop). */
   idle(): Promise<void>;
+  /** Stops the timers (before the database closes). */
+  close(): void;
 }
 
 export function createCallPipeline(deps: CallPipelineDeps): CallPipeline {
@@ -66,6 +69,7 @@ export function createCallPipeline(deps: CallPipelineDeps): CallPipeline {
     log,
     onParked: (p) => watchParked(deps.queue(), p),
   });
+  const rulesOutbox = new RulesOutbox(deps.db, deps.queue, (err) => log.warn({ err }, 'queueing due rules evaluations failed; the sweeper retries'));
   const running = new Set<Promise<unknown>>();
   // One in-process reconcile per call at a time. A kick for a call already being reconciled only
   // asks for one more pass when the current one ends (the lease would refuse it anyway, at the
@@ -113,10 +117,10 @@ export function createCallPipeline(deps: CallPipelineDeps): CallPipeline {
   return {
     store,
     reconciler,
-    processor: uisCallsProcessor({ store, ...(deps.fastPath !== false ? { kick } : {}) }),
+    processor: uisCallsProcessor({ store, rulesDue: () => rulesOutbox.due(), ...(deps.fastPath !== false ? { kick } : {}) }),
     jobs: [
       reconcileCallJob({ reconciler }),
-      sweepCallsJob({ store, queue: deps.queue }),
+      sweepCallsJob({ store, queue: deps.queue, rulesOutbox }),
       resumeCallsJob({ db: deps.db, store, integrations: deps.integrations, credentials: deps.credentials, queue: deps.queue, log, forget: (id) => access.forget(id) }),
     ],
     async onIntegrationActivated(row) {
@@ -128,6 +132,9 @@ export function createCallPipeline(deps: CallPipelineDeps): CallPipeline {
     async idle() {
       while (running.size) await Promise.allSettled([...running]);
       if (store instanceof ExclusiveCallStore) await store.flush();
+    },
+    close() {
+      rulesOutbox.stop();
     },
   };
 }

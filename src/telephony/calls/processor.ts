@@ -2,7 +2,8 @@
 // the session changed, kick the reconciler in this process right after the commit (the pop-up fast
 // path). No job per event: the session row itself records that MoySklad is behind (its version is
 // ahead of what was reconciled), and the sweeper job hands such calls to the queue if a kick was
-// lost (crash between commit and reconcile).
+// lost (crash between commit and reconcile). Nor a rules job: the write that changes a finished
+// call marks its rules due in the same row (RulesOutbox queues them off the pop-up path).
 import { parseNotification, DEFAULT_UIS_TIME_ZONE } from '../../uis/index.ts';
 import type { Tx } from '../../db/index.ts';
 import type { InboxProcessor, InboxRow, ProcessOutcome } from '../../inbox/index.ts';
@@ -10,7 +11,6 @@ import type { JobQueue } from '../../queue/index.ts';
 import type { UisCallEvent } from '../../uis/index.ts';
 import type { AppliedEvent, CallStore } from './call-store.ts';
 import { RECONCILE_CALL_JOB, reconcileKey } from './jobs.ts';
-import { EVALUATE_DELAY_MS, scheduleRulesEvaluations, type RulesTrigger } from '../../rules/index.ts';
 
 /** Events under /hooks/uis/<secret>/ that are not call notifications (other modules' intake). */
 const NOT_CALL_EVENTS = /^(routing|chats?)([._/-].*)?$/i;
@@ -19,21 +19,15 @@ export interface UisCallsProcessorDeps {
   store: CallStore;
   /** Reconcile now, in this process (after commit); errors are the kicker's business. */
   kick?: (integrationId: string, callSessionId: string) => void;
+  /**
+   * A committed write made a call's rules due (the session row carries the mark, see
+   * RulesOutbox): dispatch them in this process once due.
+   */
+  rulesDue?: () => void;
   timeZone?: string;
 }
 
-/**
- * A rules evaluation sent by this process that cannot have started yet sees any later change of
- * the call (it reads the session when it runs), so a second one is not sent: the hang-up and the
- * recording usually arrive within its delay. Kept per call until shortly before that job may start.
- */
-const STILL_QUEUED_MARGIN_MS = 500;
-
 export function uisCallsProcessor(deps: UisCallsProcessorDeps): InboxProcessor {
-  const rulesQueuedUntil = new Map<string, number>();
-  const forgetStarted = (now: number) => {
-    for (const [k, until] of rulesQueuedUntil) if (until <= now) rulesQueuedUntil.delete(k);
-  };
 
   /** A notification as a session event, or the outcome that settles it without one. */
   const parse = (item: InboxRow): { ids: { accountId: string; integrationId: string }; event: UisCallEvent } | ProcessOutcome => {
@@ -51,45 +45,29 @@ export function uisCallsProcessor(deps: UisCallsProcessorDeps): InboxProcessor {
   };
 
   /**
-   * What follows a merged event: a rules evaluation when the call just ended (returned for the
-   * caller to send with the others of its batch), and after commit the hint plus the reconciler's kick.
+   * What follows a merged event, after commit: the hint, the reconciler's kick, and the rules
+   * outbox's timer when the call is over (the write itself marked its rules due).
    */
-  const follow = async (
-    ids: { accountId: string; integrationId: string },
-    callSessionId: string,
-    r: AppliedEvent,
-    { tx, queue }: { tx: Tx; queue: JobQueue },
-    rulesInBatch: Set<string>,
-  ): Promise<{ outcome: ProcessOutcome; rules?: RulesTrigger }> => {
-    if (!r.wrote) return { outcome: { status: 'processed' } };
-    const rulesKey = `${ids.integrationId}:${callSessionId}`;
-    let rulesSentUntil: number | undefined;
-    let rules: RulesTrigger | undefined;
-    // Rules act on what a call came to (outcome, talk time, recordings): nothing to evaluate before it ends.
-    if (r.changed && r.finished && !rulesInBatch.has(rulesKey) && !((rulesQueuedUntil.get(rulesKey) ?? 0) > Date.now())) {
-      rules = { ...ids, channel: 'call', ref: callSessionId };
-      rulesSentUntil = Date.now() + EVALUATE_DELAY_MS - STILL_QUEUED_MARGIN_MS;
-      rulesInBatch.add(rulesKey);
-    }
+  const follow = async (ids: { accountId: string; integrationId: string }, callSessionId: string, r: AppliedEvent, { tx, queue }: { tx: Tx; queue: JobQueue }): Promise<ProcessOutcome> => {
+    if (!r.wrote) return { status: 'processed' };
+    const rulesDue = r.changed && r.finished ? deps.rulesDue : undefined;
     const remember = () => {
       deps.store.remember(ids, r);
-      // Only a committed job counts as queued.
-      if (rulesSentUntil !== undefined) {
-        if (rulesQueuedUntil.size > 10_000) forgetStarted(Date.now());
-        rulesQueuedUntil.set(rulesKey, rulesSentUntil);
-      }
+      rulesDue?.();
     };
-    if (!r.changed) return { outcome: { status: 'processed', afterCommit: remember }, ...(rules && { rules }) };
+    if (!r.changed) return { status: 'processed', afterCommit: remember };
     const kick = deps.kick;
     if (kick) {
-      const afterCommit = () => {
-        remember();
-        kick(ids.integrationId, callSessionId);
+      return {
+        status: 'processed',
+        afterCommit: () => {
+          remember();
+          kick(ids.integrationId, callSessionId);
+        },
       };
-      return { outcome: { status: 'processed', afterCommit }, ...(rules && { rules }) };
     }
     await queue.send(RECONCILE_CALL_JOB, { integrationId: ids.integrationId, callSessionId }, { singletonKey: reconcileKey(ids.integrationId, callSessionId) }, tx);
-    return { outcome: { status: 'processed', afterCommit: remember }, ...(rules && { rules }) };
+    return { status: 'processed', afterCommit: remember };
   };
 
   return {
@@ -98,7 +76,7 @@ export function uisCallsProcessor(deps: UisCallsProcessorDeps): InboxProcessor {
     async process(item, ctx) {
       return (await this.processMany!([item], ctx))[0]!;
     },
-    // One statement for the sessions of the whole batch, one for its rules jobs (see CallStore.applyEvents).
+    // One statement for the sessions of the whole batch (see CallStore.applyEvents).
     async processMany(items, ctx) {
       const outcomes: ProcessOutcome[] = new Array(items.length);
       const merges: Array<{ at: number; ids: { accountId: string; integrationId: string }; event: UisCallEvent }> = [];
@@ -108,14 +86,7 @@ export function uisCallsProcessor(deps: UisCallsProcessorDeps): InboxProcessor {
         else merges.push({ at, ...p });
       }
       const applied = await deps.store.applyEvents(ctx.tx, merges);
-      const rules: RulesTrigger[] = [];
-      const rulesInBatch = new Set<string>();
-      for (const [k, m] of merges.entries()) {
-        const f = await follow(m.ids, m.event.callSessionId, applied[k]!, ctx, rulesInBatch);
-        outcomes[m.at] = f.outcome;
-        if (f.rules) rules.push(f.rules);
-      }
-      await scheduleRulesEvaluations(ctx.tx, ctx.queue, rules);
+      for (const [k, m] of merges.entries()) outcomes[m.at] = await follow(m.ids, m.event.callSessionId, applied[k]!, ctx);
       return outcomes;
     },
   };

@@ -29,7 +29,10 @@ export function callPipelineFor(ctx: AppContext): CallPipeline {
       exclusive: ctx.database.kind === 'pglite',
     });
     ctx.integrations.onActivated((row) => p!.onIntegrationActivated(row));
-    ctx.beforeClose(() => p!.idle());
+    ctx.beforeClose(async () => {
+      await p!.idle();
+      p!.close();
+    });
     pipelines.set(ctx, p);
   }
   return p;

@@ -1,0 +1,2 @@
+ALTER TABLE "call_sessions" ADD COLUMN "rules_due_at" timestamp with time zone;--> statement-breakpoint
+CREATE INDEX "call_sessions_rules_due_idx" ON "call_sessions" USING btree ("rules_due_at") WHERE "call_sessions"."rules_due_at" is not null;
