@@ -9,24 +9,10 @@ import { CallStore } from '../../src/telephony/calls/call-store.ts';
 import { ExclusiveCallStore } from '../../src/telephony/calls/exclusive-call-store.ts';
 import type { UisCallEvent } from '../../src/uis/index.ts';
 import { sql } from 'drizzle-orm';
+import { incomingEvent } from '../helpers/call-events.ts';
 import { createThrowawayDatabase, postgresSkip } from '../helpers/postgres.ts';
 
-function ev(callSessionId: string, kind: UisCallEvent['kind'], sec: number, extra: Partial<UisCallEvent> = {}): UisCallEvent {
-  return {
-    kind,
-    callSessionId,
-    occurredAt: new Date(Date.UTC(2026, 10, 29, 12, 0, sec)).toISOString(),
-    startedAt: new Date(Date.UTC(2026, 10, 29, 12, 0, 0)).toISOString(),
-    direction: 'in',
-    contactPhoneNumber: '79161234567',
-    employeeIds: [],
-    legIds: [],
-    tagIds: [],
-    tagNames: [],
-    attributes: [],
-    ...extra,
-  };
-}
+const ev = incomingEvent;
 
 async function world(database: Database) {
   await runMigrations(database);

@@ -13,24 +13,10 @@ import { RULES_EVALUATE_JOB, rulesEvaluateJob } from '../../src/rules/index.ts';
 import { CallStore, rowsOf } from '../../src/telephony/calls/call-store.ts';
 import { RulesOutbox } from '../../src/telephony/calls/rules-outbox.ts';
 import type { UisCallEvent } from '../../src/uis/index.ts';
+import { incomingEvent } from '../helpers/call-events.ts';
 import { createThrowawayDatabase, postgresSkip } from '../helpers/postgres.ts';
 
-function ev(callSessionId: string, kind: UisCallEvent['kind'], sec: number, extra: Partial<UisCallEvent> = {}): UisCallEvent {
-  return {
-    kind,
-    callSessionId,
-    occurredAt: new Date(Date.UTC(2026, 10, 29, 12, 0, sec)).toISOString(),
-    startedAt: new Date(Date.UTC(2026, 10, 29, 12, 0, 0)).toISOString(),
-    direction: 'in',
-    contactPhoneNumber: '79161234567',
-    employeeIds: [],
-    legIds: [],
-    tagIds: [],
-    tagNames: [],
-    attributes: [],
-    ...extra,
-  };
-}
+const ev = incomingEvent;
 
 for (const kind of ['pglite', 'postgres'] as const) {
   describe(`rules outbox (${kind})`, { skip: kind === 'postgres' ? await postgresSkip() : false }, () => {

@@ -17,24 +17,13 @@ import {
   type UisEventKey,
   type UisValue,
 } from '../../src/uis/index.ts';
+import { uisEvent } from '../helpers/call-events.ts';
 
 const T0 = Date.UTC(2024, 4, 14, 9, 0, 0);
 const at = (sec: number) => new Date(T0 + sec * 1000).toISOString();
 const SID = '3000111';
 
-function ev(kind: UisEventKey, sec: number, extra: Partial<UisCallEvent> = {}): UisCallEvent {
-  return {
-    kind,
-    callSessionId: SID,
-    occurredAt: at(sec),
-    employeeIds: [],
-    legIds: [],
-    tagIds: [],
-    tagNames: [],
-    attributes: [],
-    ...extra,
-  };
-}
+const ev = (kind: UisEventKey, sec: number, extra: Partial<UisCallEvent> = {}): UisCallEvent => uisEvent(SID, kind, at(sec), extra);
 const emp = (id: string, name = `Сотрудник ${id}`) => ({ id, fullName: name });
 const CONTACT = { contactPhoneNumber: '79260000001', virtualPhoneNumber: '74950000000' };
 

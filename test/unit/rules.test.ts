@@ -23,6 +23,7 @@ import {
 } from '../../src/rules/index.ts';
 import { sessionFromEvents } from '../../src/telephony/call-session/index.ts';
 import type { UisCallEvent } from '../../src/uis/index.ts';
+import { uisEvent } from '../helpers/call-events.ts';
 
 const wh = ruleSetSchema.parse({ rules: [] }).settings.workingHours;
 
@@ -213,17 +214,8 @@ describe('templates', () => {
 });
 
 describe('call session → communication', () => {
-  const ev = (kind: UisCallEvent['kind'], sec: number, extra: Partial<UisCallEvent> = {}): UisCallEvent => ({
-    kind,
-    callSessionId: '42',
-    occurredAt: new Date(Date.UTC(2026, 10, 4, 9, 0, sec)).toISOString(),
-    employeeIds: [],
-    legIds: [],
-    tagIds: [],
-    tagNames: [],
-    attributes: [],
-    ...extra,
-  });
+  const ev = (kind: UisCallEvent['kind'], sec: number, extra: Partial<UisCallEvent> = {}): UisCallEvent =>
+    uisEvent('42', kind, new Date(Date.UTC(2026, 10, 4, 9, 0, sec)).toISOString(), extra);
   const contact = { contactPhoneNumber: '79260000001', virtualPhoneNumber: '74950000002' };
 
   test('a lost incoming call: missed, lost, both ringing employees in order, UTM carried', () => {
