@@ -10,7 +10,7 @@ import { ExclusiveCallStore } from '../../src/telephony/calls/exclusive-call-sto
 import type { UisCallEvent } from '../../src/uis/index.ts';
 import { sql } from 'drizzle-orm';
 import { incomingEvent } from '../helpers/call-events.ts';
-import { createThrowawayDatabase, postgresSkip } from '../helpers/postgres.ts';
+import { openEmptyDatabase, postgresSkip } from '../helpers/postgres.ts';
 
 const ev = incomingEvent;
 
@@ -33,16 +33,10 @@ for (const kind of ['pglite', 'postgres'] as const) {
     let close: () => Promise<void> = async () => {};
     let ids: { accountId: string; integrationId: string };
     before(async () => {
-      if (kind === 'pglite') database = await openDatabase({ dataDir: 'memory://' });
-      else {
-        const pg = await createThrowawayDatabase();
-        database = await openDatabase({ databaseUrl: pg.url, dataDir: 'memory://' });
-        close = pg.drop;
-      }
+      ({ database, close } = await openEmptyDatabase(kind));
       ids = await world(database);
     });
     after(async () => {
-      await database.close();
       await close();
     });
 

@@ -6,7 +6,7 @@ import { after, before, describe, test } from 'node:test';
 import { sql } from 'drizzle-orm';
 import pino from 'pino';
 import { AccountsRepository } from '../../src/accounts/index.ts';
-import { openDatabase, runMigrations, type Database } from '../../src/db/index.ts';
+import { runMigrations, type Database } from '../../src/db/index.ts';
 import { IntegrationsRepository } from '../../src/integrations/index.ts';
 import { JobQueue } from '../../src/queue/index.ts';
 import { RULES_EVALUATE_JOB, rulesEvaluateJob } from '../../src/rules/index.ts';
@@ -14,7 +14,7 @@ import { CallStore, rowsOf } from '../../src/telephony/calls/call-store.ts';
 import { RulesOutbox } from '../../src/telephony/calls/rules-outbox.ts';
 import type { UisCallEvent } from '../../src/uis/index.ts';
 import { incomingEvent } from '../helpers/call-events.ts';
-import { createThrowawayDatabase, postgresSkip } from '../helpers/postgres.ts';
+import { openEmptyDatabase, postgresSkip } from '../helpers/postgres.ts';
 
 const ev = incomingEvent;
 
@@ -27,12 +27,7 @@ for (const kind of ['pglite', 'postgres'] as const) {
     const store = () => new CallStore(database.db);
 
     before(async () => {
-      if (kind === 'pglite') database = await openDatabase({ dataDir: 'memory://' });
-      else {
-        const pg = await createThrowawayDatabase();
-        database = await openDatabase({ databaseUrl: pg.url, dataDir: 'memory://' });
-        close = pg.drop;
-      }
+      ({ database, close } = await openEmptyDatabase(kind));
       await runMigrations(database);
       const account = await new AccountsRepository(database.db).create('outbox test');
       const integration = await new IntegrationsRepository(database.db).create(account.id, { kind: 'moysklad-telephony', name: 'calls', active: true, credentialIds: {}, settings: {} });
@@ -43,7 +38,6 @@ for (const kind of ['pglite', 'postgres'] as const) {
     });
     after(async () => {
       await queue?.stop(2000);
-      await database.close();
       await close();
     });
 

@@ -3,6 +3,7 @@
 // the suite is skipped loudly — unless REQUIRE_POSTGRES=1 (set by .ci/run), which makes it fail.
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
+import { openDatabase, type Database } from '../../src/db/index.ts';
 
 const serverUrl = process.env.DATABASE_URL_TEST ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 
@@ -58,6 +59,23 @@ export async function createThrowawayDatabase(): Promise<{ url: string; drop(): 
       await c.connect();
       await c.query(`drop database if exists ${name} with (force)`);
       await c.end();
+    },
+  };
+}
+
+/** An empty database of either kind (embedded in memory, or a throwaway PostgreSQL one); `close` drops it. */
+export async function openEmptyDatabase(kind: 'pglite' | 'postgres'): Promise<{ database: Database; close(): Promise<void> }> {
+  if (kind === 'pglite') {
+    const database = await openDatabase({ dataDir: 'memory://' });
+    return { database, close: () => database.close() };
+  }
+  const throwaway = await createThrowawayDatabase();
+  const database = await openDatabase({ databaseUrl: throwaway.url, dataDir: 'memory://' });
+  return {
+    database,
+    async close() {
+      await database.close();
+      await throwaway.drop();
     },
   };
 }
