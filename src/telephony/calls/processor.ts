@@ -28,7 +28,6 @@ export interface UisCallsProcessorDeps {
 }
 
 export function uisCallsProcessor(deps: UisCallsProcessorDeps): InboxProcessor {
-
   /** A notification as a session event, or the outcome that settles it without one. */
   const parse = (item: InboxRow): { ids: { accountId: string; integrationId: string }; event: UisCallEvent } | ProcessOutcome => {
     if (item.event && NOT_CALL_EVENTS.test(item.event)) return { status: 'processed' };
