@@ -48,7 +48,7 @@ export default async function popupBench() {
     BENCH_UIS_KEY: SANDBOX_ACCESS_TOKEN,
   });
   const sims = app.hooks.map((hook, i) =>
-    createUisSimulator({ state: uis.control.state, target: hook, seed: 100 + i, timeScale: TIME_SCALE, recordingDelayS: [5, 20], mediaBaseUrl: uis.url, fetch: nodeHttpFetch as typeof fetch }),
+    createUisSimulator({ state: uis.control.state, target: hook, seed: 100 + i, timeScale: TIME_SCALE, recordingDelayS: [5, 20], mediaBaseUrl: uis.url, fetch: nodeHttpFetch }),
   );
   const play = async (rate: number, count: number, mix: Partial<Record<CallScenario, number>>) => {
     const runs = await Promise.all(sims.map((sim) => sim.runTraffic({ rate: rate / sims.length, count: Math.ceil(count / sims.length), mix })));

@@ -43,13 +43,11 @@ function preparedOptions(pg: PGlite, opts: WireQueryOptions | undefined): Prepar
   return out;
 }
 
-function queryOptions(opts: WireQueryOptions | undefined): QueryOptions | undefined {
+/** For `pg.exec` (rare: queue polls, BEGIN/COMMIT), which merges `parsers` into its own itself. */
+function execOptions(pg: PGlite, opts: WireQueryOptions | undefined): QueryOptions | undefined {
   if (!opts) return undefined;
-  const out: QueryOptions = {};
-  if (opts.rowMode) out.rowMode = opts.rowMode;
-  if (opts.paramTypes) out.paramTypes = opts.paramTypes;
-  if (opts.rawTypes) out.parsers = Object.fromEntries(opts.rawTypes.map((oid) => [oid, keepText]));
-  return out;
+  const { parsers, ...rest } = preparedOptions(pg, opts);
+  return opts.rawTypes?.length ? { ...rest, parsers } : rest;
 }
 
 function wireError(err: unknown): WireError {
@@ -119,7 +117,7 @@ async function main() {
       case 'query':
         return prepared.query(m.text, m.params ?? [], preparedOptions(pg, m.opts), { inTransaction: open !== undefined });
       case 'exec':
-        return pg.exec(m.text, queryOptions(m.opts));
+        return pg.exec(m.text, execOptions(pg, m.opts));
       case 'begin': {
         const waiting = early.get(m.tx) ?? [];
         early.delete(m.tx);

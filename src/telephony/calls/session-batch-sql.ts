@@ -7,7 +7,7 @@ import type { CallSession } from '../call-session/index.ts';
 
 export type SessionKeyRow = { integration_id: string; call_session_id: string };
 
-/** `rules_due`: the write changes a finished call, so its rules are due (see rulesDueSql). */
+/** `rules_due`: the write changes a finished call, so its rules are due (see RULES_DUE_DELAY). */
 export type GuardedUpdate = SessionKeyRow & { state: CallSession; version: number; finished: boolean; rules_due: boolean; expected_version: number; expected_events: number };
 export type NewSession = SessionKeyRow & { account_id: string; state: CallSession; version: number; finished: boolean; rules_due: boolean };
 
@@ -16,8 +16,8 @@ export type NewSession = SessionKeyRow & { account_id: string; state: CallSessio
  * moment later (events of one call come in bursts, so one evaluation sees the final state), and
  * never later than an earlier such write already asked.
  */
-export const RULES_DUE_DELAY = sql.raw(`interval '1 second'`);
 export const RULES_DUE_DELAY_MS = 1000;
+export const RULES_DUE_DELAY = sql.raw(`interval '${RULES_DUE_DELAY_MS} milliseconds'`);
 
 /** Updates sessions still at (expected_version, expected_events); returns the ones it updated. */
 export function updateGuarded(tx: DbOrTx, rows: GuardedUpdate[]): Promise<SessionKeyRow[]> {

@@ -2,6 +2,7 @@
 // duplicating some and shuffling them inside a window, as a best-effort webhook sender would.
 import type { SimRng } from './rng.ts';
 import type { DeliveryRecord, PlannedCommunication, PlannedEvent, RenderedRequest, SimRenderer } from './types.ts';
+import type { FetchLike } from '../../../net/index.ts';
 
 export interface DeliveryOptions {
   render: SimRenderer;
@@ -12,7 +13,7 @@ export interface DeliveryOptions {
   duplicateProbability: number;
   /** Real ms: each delivery is delayed by a random 0..window, so neighbours may swap. 0 = strict order. */
   shuffleWindowMs: number;
-  fetch: typeof fetch;
+  fetch: FetchLike;
   timeoutMs: number;
   /** Aborting stops pending deliveries (the sandbox closes without waiting a minute of recordings). */
   signal?: AbortSignal;

@@ -17,6 +17,7 @@ import {
   type CallScenario,
   type ChatScenario,
 } from './types.ts';
+import type { FetchLike } from '../../../net/index.ts';
 
 export interface UisSimulatorOptions {
   /** The account the simulator plays in (the sandbox passes its own); default: a fresh seeded one. */
@@ -36,7 +37,7 @@ export interface UisSimulatorOptions {
   recordingDelayS?: readonly [number, number];
   /** Base URL of recordings (`file_link`); the sandbox passes its own. */
   mediaBaseUrl?: string;
-  fetch?: typeof fetch;
+  fetch?: FetchLike;
   deliveryTimeoutMs?: number;
 }
 
