@@ -186,5 +186,8 @@ describe('UIS traffic simulator', () => {
     assert.throws(() => parseMix('nope=1'));
     const timed = await sb.control.simulator.runTraffic({ rate: 100, durationMs: 50, mix: { internal: 1 } });
     assert.ok(timed.started >= 3 && timed.started <= 6, `started ${timed.started}`);
+    const poisson = await sb.control.simulator.runTraffic({ rate: 400, count: 8, arrivals: 'poisson', mix: { internal: 1 } });
+    assert.equal(poisson.started, 8);
+    assert.equal(poisson.failed, 0);
   });
 });

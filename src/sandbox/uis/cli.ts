@@ -6,7 +6,7 @@ import { SCENARIOS, type ScenarioKind, type ScenarioMix } from './simulator/inde
 
 const USAGE = `usage: uis-moysklad sandbox uis [--port N] [--host H] [--target <notification base url>]
   [--chat-target <chat webhook url>] [--token T] [--seed N] [--time-scale X]
-  [--duplicates P] [--shuffle-ms N] [--rate N [--mix kind=w,...] [--count N] [--duration-ms N]]
+  [--duplicates P] [--shuffle-ms N] [--rate N [--mix kind=w,...] [--count N] [--duration-ms N] [--arrivals even|poisson]]
 scenario kinds: ${SCENARIOS.join(', ')}`;
 
 export function parseMix(text: string): ScenarioMix {
@@ -45,6 +45,7 @@ export async function runUisSandboxCli(argv: string[], out: (line: string) => vo
       mix: { type: 'string' },
       count: { type: 'string' },
       'duration-ms': { type: 'string' },
+      arrivals: { type: 'string' },
       help: { type: 'boolean' },
     },
     strict: true,
@@ -53,6 +54,8 @@ export async function runUisSandboxCli(argv: string[], out: (line: string) => vo
     out(USAGE);
     throw Object.assign(new Error('help shown'), { code: 'HELP' });
   }
+  const arrivals = values.arrivals;
+  if (arrivals !== undefined && arrivals !== 'even' && arrivals !== 'poisson') throw new Error('--arrivals must be even or poisson');
   const token = values.token ?? SANDBOX_ACCESS_TOKEN;
   const sandbox = await startUisSandbox({
     port: num(values.port, 'port') ?? 0,
@@ -78,6 +81,7 @@ export async function runUisSandboxCli(argv: string[], out: (line: string) => vo
       rate,
       ...(values.mix ? { mix: parseMix(values.mix) } : {}),
       ...(count !== undefined ? { count } : {}),
+      ...(arrivals ? { arrivals } : {}),
       durationMs: durationMs ?? (count === undefined ? 60_000 : undefined),
     } as Parameters<typeof sandbox.control.simulator.runTraffic>[0]);
     void run.then(

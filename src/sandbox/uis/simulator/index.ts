@@ -6,6 +6,8 @@ export { planChat } from './chat-scenarios.ts';
 export { createUisRenderer } from './render.ts';
 export type { RendererOptions } from './render.ts';
 export { createSimRng } from './rng.ts';
+export { arrivalOffsets } from './arrivals.ts';
+export type { ArrivalPattern } from './arrivals.ts';
 export type { SimRng } from './rng.ts';
 export { CALL_SCENARIOS, CHAT_SCENARIOS, SCENARIOS, CHAT_EVENT_KEYS } from './types.ts';
 export type {

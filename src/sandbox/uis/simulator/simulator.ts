@@ -1,5 +1,6 @@
-import { setMaxListeners } from 'node:events';
 // The traffic simulator: plays scenarios into a target, keeps the truth of each, runs rated mixes.
+import { setMaxListeners } from 'node:events';
+import { arrivalOffsets, type ArrivalPattern } from './arrivals.ts';
 import type { EmployeeCallRequest } from '../call-api-methods.ts';
 import { seedDefaultAccount, UisSandboxState } from '../state.ts';
 import { planCall, planEmployeeCall, type CallOverrides, type ScenarioWorld } from './call-scenarios.ts';
@@ -64,6 +65,8 @@ export interface TrafficOptions {
   count?: number;
   /** … or after this many real ms (whichever comes first; at least one is required). */
   durationMs?: number;
+  /** How starts are spread: "even" (default, one every 1/rate s) or "poisson" (independent arrivals). */
+  arrivals?: ArrivalPattern;
   overrides?: CallOverrides;
 }
 
@@ -125,6 +128,8 @@ export function createUisSimulator(initial: UisSimulatorOptions = {}): UisSimula
       return s;
     })();
   const rng = createSimRng(initial.seed ?? 1);
+  // Its own stream, so the same seed plays the same calls whatever the arrival pattern.
+  const arrivalRng = createSimRng(((initial.seed ?? 1) * 7919 + 17) >>> 0);
   const truths: Truth[] = [];
   const deliveries: DeliveryRecord[] = [];
   const inFlight = new Set<Promise<unknown>>();
@@ -191,12 +196,12 @@ export function createUisSimulator(initial: UisSimulatorOptions = {}): UisSimula
       if (t.count === undefined && t.durationMs === undefined) throw new Error('bound the run with count and/or durationMs');
       const mix = t.mix ?? DEFAULT_MIX;
       const started = Date.now();
-      const interval = 1000 / t.rate;
+      const offsets = arrivalOffsets(t.rate, t.arrivals ?? 'even', arrivalRng);
       const plays: Array<Promise<PlayResult>> = [];
       const byKind: TrafficResult['byKind'] = {};
       for (let i = 0; ; i++) {
         if (t.count !== undefined && i >= t.count) break;
-        const due = started + i * interval;
+        const due = started + offsets.next().value!;
         if (t.durationMs !== undefined && due - started >= t.durationMs) break;
         if (stopper.signal.aborted) break;
         await sleep(due - Date.now());
