@@ -8,8 +8,9 @@
 // - `send()` performs exactly one HTTP exchange. When MoySklad answers 429, `send()` throws a
 //   `RateLimitedError` (from ./errors.ts) carrying `retryAfterMs`; the gate catches it, pushes the
 //   principal's next allowed time to now + retryAfterMs, and rethrows (or retries, its choice);
-// - on success `send()` resolves to the Response, whose headers (`X-RateLimit-Remaining`,
+// - on success `send()` resolves to the answer, whose headers (`X-RateLimit-Remaining`,
 //   `X-Lognex-Reset`, …) the gate may read; the body is already buffered, so reading headers is free.
+import type { HttpAnswer, HttpHeaders } from '../net/index.ts';
 
 export type MoyskladApi = 'json' | 'phone' | 'vendor';
 
@@ -26,7 +27,7 @@ export interface GateKey {
 }
 
 export interface RequestGate {
-  run(key: GateKey, send: () => Promise<Response>): Promise<Response>;
+  run(key: GateKey, send: () => Promise<HttpAnswer>): Promise<HttpAnswer>;
 }
 
 /** No limiting at all: for tests and one-off tools. */
@@ -69,8 +70,8 @@ export interface RateLimitHeaders {
   retryAfterMs: number | undefined;
 }
 
-/** For gate implementations: read MoySklad's rate headers off a Response passed through `run`. */
-export function readRateLimitHeaders(headers: Headers): RateLimitHeaders {
+/** For gate implementations: read MoySklad's rate headers off an answer passed through `run`. */
+export function readRateLimitHeaders(headers: HttpHeaders): RateLimitHeaders {
   const num = (name: string): number | undefined => {
     const v = headers.get(name);
     if (v === null || v.trim() === '') return undefined;

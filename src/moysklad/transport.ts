@@ -18,7 +18,7 @@ import {
   type MoyskladErrorItem,
 } from './errors.ts';
 import { passThroughGate, type GateLane, type MoyskladApi, type RequestGate } from './gate.ts';
-import { nodeHttpFetch, type FetchLike } from '../net/index.ts';
+import { nodeHttpFetch, type FetchLike, type HttpAnswer, type HttpHeaders } from '../net/index.ts';
 
 export type { FetchLike };
 export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'DELETE';
@@ -62,7 +62,7 @@ export interface RequestSpec {
 
 export interface RawResult {
   status: number;
-  headers: Headers;
+  headers: HttpHeaders;
   /** Parsed JSON, or undefined for an empty body (204, or 200 with no content). */
   body: unknown;
 }
@@ -98,7 +98,7 @@ function errorItems(body: unknown, text: string): MoyskladErrorItem[] {
   return text.trim() ? [{ error: text.trim().slice(0, 500) }] : [];
 }
 
-function retryAfterMs(headers: Headers): number | null {
+function retryAfterMs(headers: HttpHeaders): number | null {
   const lognex = headers.get('x-lognex-retry-after');
   if (lognex !== null && lognex.trim() !== '' && Number.isFinite(Number(lognex))) return Math.max(0, Number(lognex));
   const std = headers.get('retry-after'); // standard header is in seconds
@@ -108,7 +108,7 @@ function retryAfterMs(headers: Headers): number | null {
 
 const AUTH_CODES = new Set([1056, 1048, 1061]);
 
-export function httpErrorFor(init: HttpErrorInit, headers: Headers, defaultRetryAfter: number): MoyskladHttpError {
+export function httpErrorFor(init: HttpErrorInit, headers: HttpHeaders, defaultRetryAfter: number): MoyskladHttpError {
   const codes = new Set(init.errors.map((e) => e.code));
   if (init.status === 429 || codes.has(1049) || codes.has(1073) || codes.has(1095)) {
     const fromServer = retryAfterMs(headers);
@@ -167,12 +167,12 @@ export class Transport {
     let result: RawResult | undefined;
     let failure: MoyskladHttpError | undefined;
 
-    const send = async (): Promise<Response> => {
+    const send = async (): Promise<HttpAnswer> => {
       result = undefined;
       failure = undefined;
       const timeout = AbortSignal.timeout(timeoutMs);
       const signal = spec.signal ? AbortSignal.any([spec.signal, timeout]) : timeout;
-      let res: Response;
+      let res: HttpAnswer;
       let text: string;
       try {
         res = await this.fetchFn(url, { method: spec.method, headers, body: payload, signal, redirect: 'manual' });

@@ -243,7 +243,7 @@ for (const kind of ['pglite', 'postgres'] as DbKind[]) {
       // Noisy also holds all its slots.
       let release!: () => void;
       const hold = new Promise<void>((r) => (release = r));
-      const slow: Promise<Response>[] = [];
+      const slow: Promise<unknown>[] = [];
       for (let i = 0; i < 5; i++) {
         slow.push(g1.run(key(noisy, 'live', 'phone'), () => hold.then(okResponse)));
         await sleep(5);

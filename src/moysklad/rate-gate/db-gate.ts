@@ -5,6 +5,7 @@ import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Logger } from 'pino';
 import type { DbOrTx } from '../../db/index.ts';
+import type { HttpAnswer } from '../../net/index.ts';
 import { RateLimitedError } from '../errors.ts';
 import { readRateLimitHeaders, type GateKey, type RequestGate } from '../gate.ts';
 import { GateBusyError, type GateBusyReason } from './errors.ts';
@@ -42,7 +43,7 @@ export class DbRateGate implements RequestGate {
     this.followRemaining = opts.followRemaining ?? true;
   }
 
-  async run(key: GateKey, send: () => Promise<Response>): Promise<Response> {
+  async run(key: GateKey, send: () => Promise<HttpAnswer>): Promise<HttpAnswer> {
     const row: GateRow = { principal: key.principal, api: key.api };
     const p = takeParams(this.limits, key.api, key.lane, key.weight);
     const leaseId = await this.acquire(key, row, p);
@@ -142,7 +143,7 @@ export class DbRateGate implements RequestGate {
     }
   }
 
-  private async followHeaders(row: GateRow, p: TakeParams, res: Response): Promise<void> {
+  private async followHeaders(row: GateRow, p: TakeParams, res: HttpAnswer): Promise<void> {
     const h = readRateLimitHeaders(res.headers);
     if (h.remaining === 0 && h.resetMs !== undefined && h.resetMs > 0) {
       this.remainingBackoffs++;

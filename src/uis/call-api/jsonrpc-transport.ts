@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { nodeHttpFetch, type FetchLike } from '../../net/index.ts';
+import { nodeHttpFetch, type FetchLike, type HttpAnswer } from '../../net/index.ts';
 import { UisApiError, type UisApiName } from './uis-api-error.ts';
 import { toUisLimits, uisApiVersionSchema, uisLimitsSchema, type UisLimits } from './limits.ts';
 
@@ -74,7 +74,7 @@ export async function callUisJsonRpc<S extends z.ZodType>(
   const fail = (mnemonic: string, extra: Partial<ConstructorParameters<typeof UisApiError>[0]> = {}) =>
     new UisApiError({ api: opts.api, method, mnemonic, code: null, ...extra });
 
-  let res: Response;
+  let res: HttpAnswer;
   try {
     res = await doFetch(opts.baseUrl, {
       method: 'POST',
