@@ -25,6 +25,13 @@ const RATE = Number(process.env.POPUP_RATE ?? 50);
 const CALLS = Number(process.env.POPUP_CALLS ?? 500);
 const TENANTS = Number(process.env.POPUP_TENANTS ?? 20);
 const WARMUP_CALLS = Number(process.env.POPUP_WARMUP_CALLS ?? 100);
+// Fairness (last phase): one tenant bursts BURST_CALLS calls at BURST_RATE calls/s (8× what
+// MoySklad lets one account take at 4 requests per call) while the others play QUIET_RATE calls/s
+// together: RATE in all, so the phase asks whether one tenant's backlog delays the others, not
+// whether the machine has cores to spare. 0 calls skips the phase.
+const BURST_CALLS = Number(process.env.POPUP_BURST_CALLS ?? 2000);
+const BURST_RATE = Number(process.env.POPUP_BURST_RATE ?? 40);
+const QUIET_RATE = Number(process.env.POPUP_QUIET_RATE ?? 10);
 const TIME_SCALE = 0.05; // a 60 s UIS call plays in 3 s; phones still ring for 150–750 ms
 
 if (process.argv[2] === '--app') await appChild();
@@ -59,7 +66,7 @@ export default async function popupBench() {
   };
   const counters = () => accs.map((a) => requestCounts(ms.control.counters.get(a.name))).reduce((x, y) => ({ phone: x.phone + y.phone, json: x.json + y.json }));
   const settleAll = (truths: CallTruth[]) => settle(ms, accs.map((a) => a.accountId), truths);
-  const latencyAll = (deliveries: Parameters<typeof popupLatencies>[2]) => accs.flatMap((a) => popupLatencies(ms, a.accountId, deliveries));
+  const latencyAll = (deliveries: Parameters<typeof popupLatencies>[2], of = accs) => of.flatMap((a) => popupLatencies(ms, a.accountId, deliveries));
   const out: Record<string, number | string> = {};
   try {
     // 0. Warm-up (not measured).
@@ -110,6 +117,31 @@ export default async function popupBench() {
       const r = await play(10, 20, { [kind]: 1 });
       await settleAll(r.truths.filter((t) => !t.isInternal));
       out[`phone_api_requests_per_call_${kind}`] = round2(counters().phone / r.truths.length);
+    }
+
+    // 3. Fairness: tenant 0 bursts while the others play QUIET_RATE together; the quiet tenants'
+    // cards are measured. The burst is not waited for: at MoySklad's limit for one account its
+    // calls take minutes to settle.
+    if (BURST_CALLS > 0 && sims.length > 1) {
+      const quiet = sims.slice(1);
+      const quietRate = QUIET_RATE;
+      const quietCalls = Math.max(quiet.length, Math.round((quietRate * BURST_CALLS) / BURST_RATE));
+      const loud = sims[0]!.runTraffic({ rate: BURST_RATE, count: BURST_CALLS, mix: { incoming_answered: 1 }, arrivals: 'poisson' });
+      const calm = await Promise.all(
+        quiet.map((sim) => sim.runTraffic({ rate: quietRate / quiet.length, count: Math.ceil(quietCalls / quiet.length), mix: { incoming_answered: 1 }, arrivals: 'poisson' })),
+      );
+      const burst = await loud;
+      await Promise.all(quiet.map((sim) => sim.idle()));
+      const cards = latencyAll(calm.flatMap((r) => r.deliveries), accs.slice(1)).sort((a, b) => a - b);
+      const loudCards = latencyAll(burst.deliveries, accs.slice(0, 1)).sort((a, b) => a - b);
+      out.fairness_burst_calls = BURST_CALLS;
+      out.fairness_burst_rate_calls_per_s = BURST_RATE;
+      out.fairness_burst_seconds = Math.round(burst.elapsedMs / 100) / 10;
+      out.fairness_quiet_cards_measured = cards.length;
+      out.fairness_quiet_popup_p50_ms = Math.round(percentile(cards, 50) * 10) / 10;
+      out.fairness_quiet_popup_p99_ms = Math.round(percentile(cards, 99) * 10) / 10;
+      out.fairness_burst_cards_shown_during_run = loudCards.length;
+      out.fairness_burst_intake_errors = burst.failed;
     }
   } finally {
     await Promise.all(sims.map((sim) => sim.stop()));
