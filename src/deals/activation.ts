@@ -1,7 +1,7 @@
 // What "saved active" means for a deals integration: our webhooks exist in MoySklad (orders and
 // counterparties × create/update/delete, at the integration's secret URL), and the backfill runs
 // (or resumes; once finished, a reconciliation catches up instead).
-import { defineJob } from '../queue/index.ts';
+import { defineJob, RARE_POLLING_INTERVAL_S } from '../queue/index.ts';
 import type { IntegrationRow } from '../integrations/index.ts';
 import { hookUrlsFor } from '../integrations/index.ts';
 import { MoyskladHttpError, findGateBusy, type JsonApiClient } from '../moysklad/index.ts';
@@ -26,6 +26,7 @@ export function activationJob(deps: DealsDeps) {
     name: DEALS_ACTIVATE_JOB,
     queue: { retryLimit: 5, retryDelay: 5, retryBackoff: true, retryDelayMax: 300 },
     notify: true,
+    work: { pollingIntervalSeconds: RARE_POLLING_INTERVAL_S },
     handler: async ({ integrationId, accountId }) => {
       const integration = await deps.integrations.get(accountId, integrationId);
       if (!integration?.active || integration.kind !== 'moysklad-deals') return;

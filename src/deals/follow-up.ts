@@ -1,7 +1,7 @@
 // Follow-up reads for webhooks: the objects they named are read 100 ids per request
 // (`filter=id=…;id=…`), counterparties with their contact persons. Objects MoySklad no longer
 // returns were deleted (their DELETE webhook may have been dropped) and are marked so.
-import { defineJob } from '../queue/index.ts';
+import { defineJob, RARE_POLLING_INTERVAL_S } from '../queue/index.ts';
 import { clientFor, reportAuthFailure, type DealsDeps } from './deps.ts';
 import { contactRow, dealRow } from './mapping.ts';
 import { readByIds } from './read-by-ids.ts';
@@ -16,7 +16,7 @@ export function followUpJob(deps: DealsDeps) {
     // One waiting + one running per integration: a burst of webhooks becomes a few batched reads.
     queue: { policy: 'stately', retryLimit: 10, retryDelay: 2, retryBackoff: true, retryDelayMax: 120 },
     notify: true,
-    work: { localConcurrency: 2 },
+    work: { localConcurrency: 2, pollingIntervalSeconds: RARE_POLLING_INTERVAL_S },
     handler: async ({ integrationId }) => {
       const sync = await deps.repo.getSync(integrationId);
       if (!sync) return;

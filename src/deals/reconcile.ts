@@ -2,7 +2,7 @@
 // minutes each live integration asks for objects with updated >= (watermark − overlap) in full
 // pages, and compares the order count with ours; a mismatch (a delete whose webhook was lost)
 // triggers a full sweep that marks the orders MoySklad no longer has.
-import { defineJob } from '../queue/index.ts';
+import { defineJob, RARE_POLLING_INTERVAL_S } from '../queue/index.ts';
 import { clientFor, reportAuthFailure, type DealsDeps } from './deps.ts';
 import { contactRow, dealRow } from './mapping.ts';
 import { readByIds } from './read-by-ids.ts';
@@ -19,6 +19,7 @@ export function reconcileAllJob(deps: DealsDeps) {
   return defineJob<object>({
     name: DEALS_RECONCILE_ALL_JOB,
     queue: { retryLimit: 1 },
+    work: { pollingIntervalSeconds: RARE_POLLING_INTERVAL_S },
     handler: async () => {
       for (const sync of await deps.repo.liveSyncs()) {
         await deps.queue().send(DEALS_RECONCILE_JOB, { integrationId: sync.integrationId }, { singletonKey: sync.integrationId });

@@ -2,7 +2,7 @@
 // exactly-once-in-effect rules). Latency-critical sources are usually processed in-process right
 // after intake; their job then runs later as the fallback and finds the item settled.
 import type { Logger } from 'pino';
-import { defineJob } from '../queue/index.ts';
+import { defineJob, RARE_POLLING_INTERVAL_S } from '../queue/index.ts';
 import type { InboxRepository } from './inbox-repository.ts';
 import type { InboxWorker } from './inbox-worker.ts';
 
@@ -22,6 +22,7 @@ export function inboxPurgeJob(deps: { inbox: InboxRepository; retentionDays: num
   return defineJob<object>({
     name: INBOX_PURGE_JOB,
     queue: { retryLimit: 2 },
+    work: { pollingIntervalSeconds: RARE_POLLING_INTERVAL_S },
     handler: async () => {
       const n = await deps.inbox.purgeOlderThan(deps.retentionDays);
       if (n > 0) deps.log.info({ purged: n, retentionDays: deps.retentionDays }, 'inbox retention');

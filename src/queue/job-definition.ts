@@ -15,6 +15,14 @@ export type JobDefinition<T = any> = {
   handler: (data: T, ctx: JobContext) => Promise<unknown>;
 };
 
+/**
+ * Polling interval for job types nobody waits on by the second: cron ticks, and jobs a send wakes
+ * at once (`notify`), where the poll only picks up retries. Every poll is a statement; on the
+ * embedded database one that arrives just before an intake transaction delays it (2 s for all
+ * ~20 job types was ~10 polls a second).
+ */
+export const RARE_POLLING_INTERVAL_S = 10;
+
 export const defineJob = <T>(def: JobDefinition<T>): JobDefinition<T> => def;
 
 /** Retry defaults: exponential back-off with jitter, then the dead-letter queue. */

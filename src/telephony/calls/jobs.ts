@@ -5,7 +5,7 @@ import type { Logger } from 'pino';
 import type { CredentialsRepository } from '../../accounts/index.ts';
 import { tables, type Db } from '../../db/index.ts';
 import type { IntegrationsRepository } from '../../integrations/index.ts';
-import { defineJob, RescheduleError, type JobQueue } from '../../queue/index.ts';
+import { defineJob, RARE_POLLING_INTERVAL_S, RescheduleError, type JobQueue } from '../../queue/index.ts';
 import type { CallStore } from './call-store.ts';
 import { CREDENTIALS_REJECTED } from './integration-access.ts';
 import type { CallReconciler } from './reconciler.ts';
@@ -46,6 +46,7 @@ export function sweepCallsJob(deps: { store: CallStore; queue: () => JobQueue; r
   return defineJob<object>({
     name: SWEEP_CALLS_JOB,
     queue: { retryLimit: 1 },
+    work: { pollingIntervalSeconds: RARE_POLLING_INTERVAL_S },
     handler: async () => {
       const behind = await deps.store.behind(10_000);
       for (const { integrationId, callSessionId } of behind) {

@@ -2,7 +2,7 @@
 // updates of the index, and the per-minute tick that schedules refreshes per active integration.
 import { and, eq } from 'drizzle-orm';
 import { tables } from '../../db/index.ts';
-import { defineJob, type JobDefinition, type JobQueue } from '../../queue/index.ts';
+import { defineJob, RARE_POLLING_INTERVAL_S, type JobDefinition, type JobQueue } from '../../queue/index.ts';
 import { ClickToCallRepository, CLICK_TO_CALL_JOB, startClickToCall } from '../click-to-call/index.ts';
 import type { TelephonyDeps } from '../connection-check/index.ts';
 import { getTelephonyState, refreshEmployees } from '../employees/index.ts';
@@ -33,6 +33,8 @@ export function telephonyJobDefinitions(deps: TelephonyDeps, queue: () => JobQue
     defineJob<IntegrationRef>({
       name: EMPLOYEES_REFRESH_JOB,
       queue: { retryLimit: 2, expireInSeconds: 600 },
+      notify: true,
+      work: { pollingIntervalSeconds: RARE_POLLING_INTERVAL_S },
       handler: async (ref) => {
         const row = await load(ref);
         if (row) await refreshEmployees(deps, row);
@@ -41,6 +43,8 @@ export function telephonyJobDefinitions(deps: TelephonyDeps, queue: () => JobQue
     defineJob<IntegrationRef>({
       name: ROUTING_REFRESH_JOB,
       queue: { retryLimit: 2, expireInSeconds: 3600 },
+      notify: true,
+      work: { pollingIntervalSeconds: RARE_POLLING_INTERVAL_S },
       handler: async (ref) => {
         const row = await load(ref);
         if (row) await routingService(deps).refreshAll(row);
@@ -57,6 +61,7 @@ export function telephonyJobDefinitions(deps: TelephonyDeps, queue: () => JobQue
     defineJob<object>({
       name: TELEPHONY_TICK_JOB,
       queue: { retryLimit: 0 },
+      work: { pollingIntervalSeconds: RARE_POLLING_INTERVAL_S },
       handler: async () => {
         const rows = await deps.db
           .select({ id: tables.integrations.id, accountId: tables.integrations.accountId, credentialIds: tables.integrations.credentialIds })
