@@ -39,6 +39,19 @@ describe('PGlite on its own thread', () => {
     assert.deepEqual((await pg.query<{ id: number }>('select id from t order by id')).rows, [{ id: 1 }]);
   });
 
+  test("a failed statement's error names its callers", async () => {
+    async function insertTheSameRowTwice() {
+      await pg.query('insert into t (id, v) values (100, $1)', ['first']);
+      await pg.query('insert into t (id, v) values (100, $1)', ['second']);
+    }
+    const err = (await insertTheSameRowTwice().catch((e: unknown) => e)) as Error & { code?: string };
+    assert.ok(err instanceof Error);
+    assert.equal(err.code, '23505');
+    assert.match(err.stack ?? '', /duplicate key/);
+    assert.match(err.stack ?? '', /insertTheSameRowTwice/);
+    await pg.query('delete from t where id = 100');
+  });
+
   test('a commit of a transaction whose statement failed is refused, not reported as done', async () => {
     await assert.rejects(
       pg.transaction(async (tx) => {
