@@ -6,6 +6,7 @@ import {
   sessionFacts,
   legStatuses,
   answeredEmployee,
+  eventFingerprint,
   type CallSession,
 } from '../../src/telephony/call-session/index.ts';
 import {
@@ -315,4 +316,14 @@ describe('call session from notifications rendered like UIS', () => {
       assert.equal(json, reference);
     }
   });
+});
+
+test('an event fingerprint is its canonical JSON: keys sorted at every depth, undefined fields left out', () => {
+  const a = { kind: 'ringing', callSessionId: '7', employee: { id: '1', fullName: 'Ан' }, legIds: ['2', '1'], tagIds: [], x: undefined } as unknown as UisCallEvent;
+  const b = { tagIds: [], legIds: ['2', '1'], employee: { fullName: 'Ан', id: '1' }, callSessionId: '7', kind: 'ringing' } as unknown as UisCallEvent;
+  assert.equal(eventFingerprint(a), '{"callSessionId":"7","employee":{"fullName":"Ан","id":"1"},"kind":"ringing","legIds":["2","1"],"tagIds":[]}');
+  assert.equal(eventFingerprint(b), eventFingerprint(a));
+  const c = { ...b, legIds: ['1', '2'] } as unknown as UisCallEvent;
+  assert.notEqual(eventFingerprint(c), eventFingerprint(a), 'array order is content');
+  assert.equal(eventFingerprint({ kind: 'x', list: [null, 1, 'a'], n: null } as unknown as UisCallEvent), '{"kind":"x","list":[null,1,"a"],"n":null}');
 });
