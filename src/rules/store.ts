@@ -139,18 +139,15 @@ export class RulesStore {
   async write(b: WriteBatch): Promise<BatchReads> {
     const parts: SQL[] = [];
     if (b.marks.length) {
-      const t = tables.ruleApplications;
-      const values = b.marks.map(([action, a]) => ({ accountId: b.accountId, integrationId: b.integrationId, commKey: b.commKey, action, status: a.status, result: a.result }));
-      parts.push(
-        this.db
-          .insert(t)
-          .values(values)
-          .onConflictDoUpdate({ target: [t.integrationId, t.commKey, t.action], set: { status: sql`excluded.status`, result: sql`excluded.result`, at: sql`now()` } })
-          .getSQL(),
-      );
+      // One JSON parameter for all marks (drizzle's multi-row insert builds one per value).
+      const marks = JSON.stringify(b.marks.map(([action, a]) => ({ action, status: a.status, result: a.result })));
+      parts.push(sql`insert into rule_applications (integration_id, comm_key, action, account_id, status, result)
+        select ${b.integrationId}::uuid, ${b.commKey}, x.action, ${b.accountId}::uuid, x.status, x.result
+        from jsonb_to_recordset(${marks}::jsonb) as x(action text, status text, result jsonb)
+        on conflict (integration_id, comm_key, action) do update set status = excluded.status, result = excluded.result, at = now()`);
     }
-    const activity = activityInsert(this.db, b.activities);
-    if (activity) parts.push(activity.getSQL());
+    const activity = activityInsert(b.activities);
+    if (activity) parts.push(activity);
     if (b.communication) parts.push(this.db.insert(tables.communications).values(b.communication).onConflictDoNothing().getSQL());
     if (b.addTasks.length) parts.push(this.db.insert(tables.ruleTasks).values(b.addTasks).onConflictDoNothing().getSQL());
     if (b.closeTasks.length) {
