@@ -16,12 +16,16 @@ export type QueueSnapshot = { name: string; queued: number; active: number; fail
  * waits. When the queue's policy refuses the copy, the job fails into pg-boss's normal retry instead.
  */
 export class RescheduleError extends Error {
+  /** The job's data for the next run, when it should differ (e.g. a count of attempts). */
+  readonly data: object | undefined;
+
   constructor(
     readonly retryAt: Date,
-    options?: { cause?: unknown },
+    options?: { cause?: unknown; data?: object },
   ) {
-    super(`reschedule at ${retryAt.toISOString()}`, options);
+    super(`reschedule at ${retryAt.toISOString()}`, options?.cause !== undefined ? { cause: options.cause } : undefined);
     this.name = 'RescheduleError';
+    this.data = options?.data;
   }
 
   get rescheduleAt(): Date {
@@ -190,7 +194,7 @@ export class JobQueue {
       jobsTotal.inc({ queue: def.name, outcome: 'completed' });
     } catch (err) {
       const at = rescheduleAtOf(err);
-      if (at && (await this.resend(def, job, at))) {
+      if (at && (await this.resend(def, job, at, err instanceof RescheduleError ? err.data : undefined))) {
         jobsTotal.inc({ queue: def.name, outcome: 'rescheduled' });
         this.log.debug({ queue: def.name, jobId: job.id, retryAt: at }, 'job rescheduled');
         return;
@@ -203,8 +207,8 @@ export class JobQueue {
     }
   }
 
-  private async resend(def: JobDefinition, job: RunningJob, startAfter: Date): Promise<boolean> {
-    const id = await this.boss.send(def.name, job.data as object, {
+  private async resend(def: JobDefinition, job: RunningJob, startAfter: Date, data?: object): Promise<boolean> {
+    const id = await this.boss.send(def.name, data ?? (job.data as object), {
       startAfter,
       ...(job.priority !== undefined && { priority: job.priority }),
       ...(job.singletonKey && { singletonKey: job.singletonKey }),
