@@ -142,6 +142,7 @@ export default async function popupBench() {
       out.fairness_quiet_popup_p99_ms = Math.round(percentile(cards, 99) * 10) / 10;
       out.fairness_burst_cards_shown_during_run = loudCards.length;
       out.fairness_burst_intake_errors = burst.failed;
+      out.fairness_app_rss_mb = app.rssMb();
     }
   } finally {
     await Promise.all(sims.map((sim) => sim.stop()));
