@@ -4,23 +4,20 @@ import type { UisCallEvent } from '../../uis/index.ts';
 
 export function stableStringify(value: unknown): string {
   if (value === null || typeof value !== 'object') return JSON.stringify(value) ?? 'null';
-  // Plain loops and string appends: ~30 % faster than entries/filter/sort/map/join (5.4 vs 7.6 µs
-  // for a UIS call event), and every notification's event is serialised once.
+  // Plain loops, a little faster than entries/filter/sort/map (7.0 vs 7.6 µs a UIS call event). Parts are
+  // joined, not appended: `+=` leaves a tree of string pieces behind each fingerprint, which the
+  // process keeps for every event it holds (26 MB of them once under a burst of calls).
+  const parts: string[] = [];
   if (Array.isArray(value)) {
-    let out = '[';
-    for (let i = 0; i < value.length; i++) out += (i === 0 ? '' : ',') + stableStringify(value[i]);
-    return out + ']';
+    for (const item of value) parts.push(stableStringify(item));
+    return `[${parts.join(',')}]`;
   }
   const obj = value as Record<string, unknown>;
-  let out = '{';
-  let first = true;
   for (const key of Object.keys(obj).sort()) {
     const v = obj[key];
-    if (v === undefined) continue;
-    out += (first ? '' : ',') + JSON.stringify(key) + ':' + stableStringify(v);
-    first = false;
+    if (v !== undefined) parts.push(`${JSON.stringify(key)}:${stableStringify(v)}`);
   }
-  return out + '}';
+  return `{${parts.join(',')}}`;
 }
 
 /**
