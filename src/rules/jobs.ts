@@ -44,7 +44,7 @@ export function rulesEvaluateJob(evaluator: () => RulesEvaluator) {
         return out.kind === 'done' ? { result: out.result } : out;
       } catch (err) {
         if (err instanceof PhoneLockedError) throw new RescheduleError(err.retryAt, { cause: err });
-        return rethrowAsReschedule(err);
+        return rethrowAsReschedule(err, d);
       }
     },
   });

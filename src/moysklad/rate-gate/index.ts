@@ -17,5 +17,5 @@ export {
 } from './limits.ts';
 export { RateGateStore, type GateRow, type GateStore, type TakeResult } from './store.ts';
 export { MemoryRateGateStore } from './memory-store.ts';
-export { findGateBusy, rescheduleOnGateBusy, rethrowAsReschedule } from './reschedule.ts';
+export { findGateBusy, gateWaitRetryDelayMs, rescheduleAfterGateWait, rescheduleOnGateBusy, rethrowAsReschedule, type GateWaits } from './reschedule.ts';
 export { patientGate } from './patient-gate.ts';

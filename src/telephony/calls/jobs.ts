@@ -5,7 +5,7 @@ import type { Logger } from 'pino';
 import type { CredentialsRepository } from '../../accounts/index.ts';
 import { tables, type Db } from '../../db/index.ts';
 import type { IntegrationsRepository } from '../../integrations/index.ts';
-import { findGateBusy } from '../../moysklad/index.ts';
+import { findGateBusy, rescheduleAfterGateWait, type GateWaits } from '../../moysklad/index.ts';
 import { defineJob, RARE_POLLING_INTERVAL_S, RescheduleError, type JobQueue } from '../../queue/index.ts';
 import type { CallStore } from './call-store.ts';
 import { CREDENTIALS_REJECTED } from './integration-access.ts';
@@ -16,20 +16,7 @@ export const RECONCILE_CALL_JOB = 'telephony.reconcile-call';
 export const RESUME_CALLS_JOB = 'telephony.resume-calls';
 export const SWEEP_CALLS_JOB = 'telephony.sweep-calls';
 
-/** `waits`: how many times in a row the call found its integration's MoySklad budget spent. */
-export type ReconcileCallData = { integrationId: string; callSessionId: string; waits?: number };
-
-/**
- * When a call whose integration is over its MoySklad budget tries again: later the longer it has
- * waited (2 s, 3 s, 4.5 s … up to 30 s, ±25 %), never before the gate expects room. A tenant
- * bursting far beyond its limit has thousands of such calls; all retrying at the gate's next free
- * moment cost a reconcile per waiting call every few seconds, a load that grew with the backlog
- * until other tenants' cards waited seconds (the pop-up benchmark's fairness phase). The gate stays
- * busy with the tenant's calls either way, so the tenant loses no throughput.
- */
-export function gateWaitRetryDelayMs(waits: number, random = Math.random()): number {
-  return Math.min(30_000, 2000 * 1.5 ** Math.max(0, waits - 1)) * (0.75 + 0.5 * random);
-}
+export type ReconcileCallData = { integrationId: string; callSessionId: string } & GateWaits;
 
 export type ResumeCallsData = { accountId: string; integrationId: string; credentialVersion?: number; since: number; attempt: number };
 
@@ -46,12 +33,8 @@ export function reconcileCallJob(deps: { reconciler: CallReconciler }) {
       // Fresh: a queued job may run long after the event, in any process.
       const out = await deps.reconciler.reconcile(d.integrationId, d.callSessionId, { fresh: true });
       if (out.kind === 'busy') throw new RescheduleError(new Date(Date.now() + 2000));
-      if (out.kind === 'retry' && findGateBusy(out.error)) {
-        // The gate's own "ready at" is the same moment for every call waiting on the integration.
-        const waits = (d.waits ?? 0) + 1;
-        const at = Math.max(out.at.getTime(), Date.now() + gateWaitRetryDelayMs(waits));
-        throw new RescheduleError(new Date(at), { cause: out.error, data: { ...d, waits } });
-      }
+      const busy = out.kind === 'retry' ? findGateBusy(out.error) : undefined;
+      if (busy) throw rescheduleAfterGateWait(busy, d);
       if (out.kind === 'retry') throw new RescheduleError(out.at, { cause: out.error });
       return out;
     },
