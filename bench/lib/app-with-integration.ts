@@ -13,6 +13,8 @@ const integration = await running.ctx.integrations.create(account!.id, 'moysklad
 const base = integration.hookUrls.uisNotificationsBase!.replace(config.publicUrl, running.url!);
 // BENCH_DB_STATS=1: per second, what the embedded database did (stderr); the statement mix at exit.
 const stats = process.env.BENCH_DB_STATS && running.ctx.database.kind === 'pglite' ? watchPglite(running.ctx.database.pglite) : undefined;
+if (stats && running.ctx.database.kind === 'pglite')
+  running.ctx.database.pglite.onHousekeeping((step) => process.stderr.write(`db: housekeeping at ${Date.now()} (epoch ms): ${JSON.stringify(step)}\n`));
 process.stdout.write(`HOOK ${base}\n`);
 process.on('SIGTERM', () => {
   stats?.report();

@@ -6,6 +6,7 @@
 // concurrency ÷ throughput). With `ratePerSecond`, open loop: requests are started on a fixed
 // schedule whatever the answers do, and latency counts from the scheduled time, so a server that
 // stalls is charged for the requests that queued behind the stall.
+import { writeFileSync } from 'node:fs';
 import http from 'node:http';
 import type { LoadOptions } from './run-load.ts';
 import { percentile } from './stats.ts';
@@ -31,6 +32,9 @@ export async function load(o: LoadOptions): Promise<LoadResult> {
   const statuses: Record<string, number> = {};
   let errors = 0;
   const deadline = performance.now() + o.durationMs;
+  // LOAD_TRACE=FILE (open loop): every request's scheduled time (ms from start) and latency, to
+  // see whether slow answers come in clusters (a stall) or spread out.
+  const trace: string[] | undefined = process.env.LOAD_TRACE && o.ratePerSecond ? [] : undefined;
   const one = (t0 = performance.now()) =>
     new Promise<void>((resolve) => {
       const req = http.request(
@@ -39,6 +43,7 @@ export async function load(o: LoadOptions): Promise<LoadResult> {
           res.resume();
           res.on('end', () => {
             latencies.push(performance.now() - t0);
+            trace?.push(`${(t0 - started).toFixed(1)} ${(performance.now() - t0).toFixed(2)}`);
             statuses[res.statusCode ?? 0] = (statuses[res.statusCode ?? 0] ?? 0) + 1;
             resolve();
           });
@@ -73,6 +78,7 @@ export async function load(o: LoadOptions): Promise<LoadResult> {
   const elapsed = (performance.now() - started) / 1000;
   const cpu = process.cpuUsage(cpu0);
   agent.destroy();
+  if (trace) writeFileSync(process.env.LOAD_TRACE!, `# started ${Math.round(performance.timeOrigin + started)} (epoch ms)\n${trace.join('\n')}\n`);
   latencies.sort((a, b) => a - b);
   return {
     rps: Math.round(latencies.length / elapsed),

@@ -7,6 +7,7 @@ import type { Logger } from 'pino';
 import type { Database, Tx } from '../db/index.ts';
 import { DEFAULT_QUEUE_OPTIONS, type JobDefinition } from './job-definition.ts';
 import { jobDuration, jobsTotal } from './metrics.ts';
+import { withPreparedQueries } from './pglite-prepared-exec.ts';
 
 export type QueueSnapshot = { name: string; queued: number; active: number; failed: number; deferred: number };
 
@@ -78,7 +79,7 @@ export class JobQueue {
     };
     this.boss =
       database.kind === 'pglite'
-        ? new PgBoss({ ...common, backend: 'pglite', db: fromPglite(database.pglite as unknown as Parameters<typeof fromPglite>[0]) })
+        ? new PgBoss({ ...common, backend: 'pglite', db: fromPglite(withPreparedQueries(database.pglite) as unknown as Parameters<typeof fromPglite>[0]) })
         : new PgBoss({ ...common, connectionString: database.connectionString, max: 6, application_name: 'uis-moysklad' });
     this.boss.on('error', (err: Error) => this.log.error({ err }, 'queue error'));
     this.boss.on('warning', (w: { message: string }) => this.log.warn({ warning: w.message }, 'queue warning'));

@@ -69,11 +69,14 @@ export class Housekeeping {
 
   private async check(): Promise<void> {
     // Ordinary tables only: a partitioned parent holds no rows (its partitions are listed themselves).
+    // The two counters are read with their functions rather than from pg_stat_all_tables, which
+    // computes some twenty for every relation, catalogs included: 1 ms instead of 2–7 ms, during
+    // which nothing else runs on this thread.
     const { rows } = await this.pg.query<{ schema: string; name: string; dead: number; modified: number; tuples: number }>(`
-      select s.schemaname as schema, s.relname as name, s.n_dead_tup::float8 as dead,
-             s.n_mod_since_analyze::float8 as modified, c.reltuples::float8 as tuples
-      from pg_stat_all_tables s join pg_class c on c.oid = s.relid
-      where c.relkind = 'r' and s.schemaname not in ('pg_catalog', 'information_schema', 'pg_toast')`);
+      select n.nspname as schema, c.relname as name, pg_stat_get_dead_tuples(c.oid)::float8 as dead,
+             pg_stat_get_mod_since_analyze(c.oid)::float8 as modified, c.reltuples::float8 as tuples
+      from pg_class c join pg_namespace n on n.oid = c.relnamespace
+      where c.relkind = 'r' and n.nspname not in ('pg_catalog', 'information_schema', 'pg_toast')`);
     for (const t of rows) {
       const action = maintenanceFor(t);
       if (action) this.steps.push(() => this.maintain(`${quoteIdent(t.schema)}.${quoteIdent(t.name)}`, action));
