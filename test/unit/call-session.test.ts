@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
@@ -7,6 +8,7 @@ import {
   legStatuses,
   answeredEmployee,
   eventFingerprint,
+  stableStringify,
   type CallSession,
 } from '../../src/telephony/call-session/index.ts';
 import {
@@ -318,12 +320,14 @@ describe('call session from notifications rendered like UIS', () => {
   });
 });
 
-test('an event fingerprint is its canonical JSON: keys sorted at every depth, undefined fields left out', () => {
+test('an event fingerprint is the digest of its canonical JSON: keys sorted at every depth, undefined fields left out', () => {
   const a = { kind: 'ringing', callSessionId: '7', employee: { id: '1', fullName: 'Ан' }, legIds: ['2', '1'], tagIds: [], x: undefined } as unknown as UisCallEvent;
   const b = { tagIds: [], legIds: ['2', '1'], employee: { fullName: 'Ан', id: '1' }, callSessionId: '7', kind: 'ringing' } as unknown as UisCallEvent;
-  assert.equal(eventFingerprint(a), '{"callSessionId":"7","employee":{"fullName":"Ан","id":"1"},"kind":"ringing","legIds":["2","1"],"tagIds":[]}');
+  const canonical = '{"callSessionId":"7","employee":{"fullName":"Ан","id":"1"},"kind":"ringing","legIds":["2","1"],"tagIds":[]}';
+  assert.equal(stableStringify(a), canonical);
+  assert.equal(eventFingerprint(a), createHash('sha256').update(canonical).digest('base64'));
   assert.equal(eventFingerprint(b), eventFingerprint(a));
   const c = { ...b, legIds: ['1', '2'] } as unknown as UisCallEvent;
   assert.notEqual(eventFingerprint(c), eventFingerprint(a), 'array order is content');
-  assert.equal(eventFingerprint({ kind: 'x', list: [null, 1, 'a'], n: null } as unknown as UisCallEvent), '{"kind":"x","list":[null,1,"a"],"n":null}');
+  assert.equal(stableStringify({ kind: 'x', list: [null, 1, 'a'], n: null }), '{"kind":"x","list":[null,1,"a"],"n":null}');
 });

@@ -3,7 +3,7 @@
 import type { UisCallEvent } from '../../uis/index.ts';
 import type { CallSession } from './call-session.ts';
 import { deriveCallSession } from './derive.ts';
-import { eventFingerprint, stableStringify } from './fingerprint.ts';
+import { canonicalDigest, eventFingerprint } from './fingerprint.ts';
 
 /** Guard against a flood of distinct junk events for one session bloating the stored state. */
 export const MAX_EVENTS_PER_SESSION = 500;
@@ -41,12 +41,12 @@ export function sessionFromEvents(events: readonly UisCallEvent[]): CallSession 
 /** Sessions are replaced, never changed: a session's facts are serialised once (see sessionFacts). */
 const facts = new WeakMap<CallSession, string>();
 
-/** The derived part of a session, canonically serialised (what downstream reconciles on). */
+/** The derived part of a session, as a digest of its canonical JSON: equal exactly when the facts are. */
 export function sessionFacts(state: CallSession): string {
   let known = facts.get(state);
   if (known === undefined) {
     const { events: _events, ...rest } = state;
-    known = stableStringify(rest);
+    known = canonicalDigest(rest);
     facts.set(state, known);
   }
   return known;

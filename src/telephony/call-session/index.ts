@@ -2,7 +2,7 @@ export type { CallSession, CallSessionEmployee, CallRecording, CallOutcome, LegS
 export { applyEvent, sessionFromEvents, sessionFacts, MAX_EVENTS_PER_SESSION } from './apply-event.ts';
 export type { ApplyResult } from './apply-event.ts';
 export { deriveCallSession, canonicalOrder } from './derive.ts';
-export { eventFingerprint } from './fingerprint.ts';
+export { eventFingerprint, stableStringify } from './fingerprint.ts';
 export {
   legStatuses,
   callOutcome,
