@@ -30,6 +30,8 @@ const WARMUP_MS = 2000;
  */
 const OPEN_RATE = Number(process.env.INTAKE_OPEN_RATE ?? 200);
 const OPEN_MS = 5000;
+/** Sent at the open-loop rate before those 5 s, not counted. */
+const OPEN_WARMUP_MS = 1000;
 
 function startChild(args: string[], env: Record<string, string>, ready: RegExp, nodeArgs: string[] = []): Promise<{ child: ChildProcess; out: () => string }> {
   return new Promise((resolve, reject) => {
@@ -109,7 +111,7 @@ export default async function intakeBench() {
     await bareTotals.slice(load(bareUrl, DURATION_MS / SLICES));
     await oursTotals.slice(load(oursUrl, DURATION_MS / SLICES));
   }
-  const openLoad = (url: string): LoadOptions => ({ ...load(url, OPEN_MS), ratePerSecond: OPEN_RATE });
+  const openLoad = (url: string): LoadOptions => ({ ...load(url, OPEN_MS), ratePerSecond: OPEN_RATE, warmupMs: OPEN_WARMUP_MS });
   const bareOpen = await runLoad(openLoad(bareUrl));
   const oursOpen = await runLoad(openLoad(oursUrl));
   bare.child.kill();

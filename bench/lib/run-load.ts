@@ -10,6 +10,8 @@ export type LoadOptions = {
   durationMs: number;
   /** Open loop: start this many requests per second on a fixed schedule (connections: up to `concurrency`, more queue). */
   ratePerSecond?: number;
+  /** Open loop: first run this long at the same rate without counting (connections, a cold generator). */
+  warmupMs?: number;
   /** Return every latency too (LoadResult.latencies). */
   keepLatencies?: boolean;
 };
