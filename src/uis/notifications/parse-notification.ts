@@ -203,10 +203,15 @@ function isDefined<T>(v: T | undefined): v is T {
 }
 
 function compact<T extends Record<string, unknown>>(obj: T): T | undefined {
-  const entries = Object.entries(obj).filter(([, v]) => v !== undefined);
-  return entries.length > 0 ? (Object.fromEntries(entries) as T) : undefined;
+  const out = dropUndefined(obj);
+  for (const _ in out) return out;
+  return undefined;
 }
 
 function dropUndefined<T extends Record<string, unknown>>(obj: T): T {
-  return Object.fromEntries(Object.entries(obj).filter(([, v]) => v !== undefined)) as T;
+  // A loop, not entries/filter/fromEntries: this runs for every notification (3 MB of garbage in
+  // 1 200 of them the other way).
+  const out: Record<string, unknown> = {};
+  for (const key in obj) if (obj[key] !== undefined) out[key] = obj[key];
+  return out as T;
 }
