@@ -130,7 +130,7 @@ async function main() {
         const waiting = early.get(m.tx) ?? [];
         early.delete(m.tx);
         try {
-          await pg.exec('BEGIN');
+          await prepared.command('BEGIN');
         } catch (err) {
           for (const w of waiting) send({ id: w.id, ok: false, error: wireError(new Error(`transaction ${m.tx} did not begin`)) });
           throw err;
@@ -140,9 +140,9 @@ async function main() {
       }
       case 'end': {
         open = undefined;
-        const [result] = await pg.exec(m.commit ? 'COMMIT' : 'ROLLBACK');
+        const tag = await prepared.command(m.commit ? 'COMMIT' : 'ROLLBACK');
         // COMMIT of a transaction that had failed is answered "ROLLBACK" by PostgreSQL.
-        if (m.commit && result?.command === 'ROLLBACK') throw new Error('transaction was rolled back: a statement in it failed');
+        if (m.commit && tag === 'ROLLBACK') throw new Error('transaction was rolled back: a statement in it failed');
         return undefined;
       }
       case 'listen':
