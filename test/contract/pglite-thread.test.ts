@@ -1,6 +1,9 @@
 // The embedded database on its own thread (src/db/pglite-thread): what drizzle and pg-boss rely on
 // behaves as with PGlite in the same thread, and live work is not queued behind background work.
 import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { ThreadedPGlite, asLiveDatabaseWork } from '../../src/db/index.ts';
 
@@ -214,6 +217,29 @@ describe('PGlite on its own thread', () => {
       assert.deepEqual(rows[0], { dead: 0, vacuumed: true, analysed: true });
     } finally {
       await kept.close();
+    }
+  });
+
+  test('housekeeping checkpoints once enough WAL was written, which PGlite itself never does', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'usm-pglite-wal-'));
+    const kept = await ThreadedPGlite.open(dir, { housekeepingIntervalMs: 100, checkpointWalBytes: 1024 * 1024 });
+    try {
+      const checkpoint = async () => (await kept.query<{ lsn: string }>('select checkpoint_lsn::text as lsn from pg_control_checkpoint()')).rows[0]!.lsn;
+      const reports: Array<{ action: string; error?: string }> = [];
+      kept.onHousekeeping((r) => reports.push(r));
+      const before = await checkpoint();
+      await kept.exec('create table wal_fill (id int primary key, body text)');
+      // ~2 MB of WAL (random text does not compress).
+      await kept.query("insert into wal_fill select g, (select string_agg(md5(random()::text || g || i), '') from generate_series(1, 60) i) from generate_series(1, 1000) g");
+      const deadlineAt = Date.now() + 5000;
+      while (!reports.some((r) => r.action === 'CHECKPOINT') && Date.now() < deadlineAt) await new Promise((r) => setTimeout(r, 50));
+      assert.ok(reports.some((r) => r.action === 'CHECKPOINT' && !r.error), JSON.stringify(reports));
+      assert.notEqual(await checkpoint(), before, 'the checkpoint moved');
+      const { rows } = await kept.query<{ bytes: number }>('select pg_wal_lsn_diff(pg_current_wal_lsn(), checkpoint_lsn)::float8 as bytes from pg_control_checkpoint()');
+      assert.ok(rows[0]!.bytes < 1024 * 1024, `WAL since the checkpoint: ${rows[0]!.bytes} bytes`);
+    } finally {
+      await kept.close();
+      rmSync(dir, { recursive: true, force: true });
     }
   });
 

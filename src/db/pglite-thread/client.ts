@@ -85,9 +85,10 @@ export class ThreadedPGlite {
 
   /**
    * Starts the thread and PGlite in `dataDir` (a directory or `memory://`). `housekeepingIntervalMs`
-   * sets how often the thread looks for tables to vacuum or analyse (see housekeeping.ts).
+   * sets how often the thread looks for tables to vacuum or analyse and for WAL to checkpoint,
+   * `checkpointWalBytes` how much WAL makes a checkpoint (see housekeeping.ts; both for tests).
    */
-  static async open(dataDir: string, opts: { housekeepingIntervalMs?: number } = {}): Promise<ThreadedPGlite> {
+  static async open(dataDir: string, opts: { housekeepingIntervalMs?: number; checkpointWalBytes?: number } = {}): Promise<ThreadedPGlite> {
     // A new cluster is created by a thread of its own, whose memory goes with it (see worker.ts).
     if (dataDir !== 'memory://' && !existsSync(join(dataDir, 'PG_VERSION'))) await ThreadedPGlite.start({ dataDir, initOnly: true });
     return ThreadedPGlite.start({ dataDir, ...opts });

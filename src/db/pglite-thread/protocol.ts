@@ -3,7 +3,7 @@
 import type { HousekeepingReport } from './housekeeping.ts';
 
 /** What the thread is started with. */
-export type WorkerData = { dataDir: string; initOnly?: boolean; housekeepingIntervalMs?: number };
+export type WorkerData = { dataDir: string; initOnly?: boolean; housekeepingIntervalMs?: number; checkpointWalBytes?: number };
 
 /** Query options that can cross threads: result types listed in `rawTypes` are returned as text. */
 export type WireQueryOptions = { rowMode?: 'array' | 'object'; rawTypes?: number[]; paramTypes?: number[] };

@@ -17,7 +17,7 @@ import { PreparedStatements, type CompleteParsers, type PreparedQueryOptions } f
 import { LIVE, type Request, type Response, type WireError, type WireQueryOptions, type WorkerData } from './protocol.ts';
 
 const port = parentPort!;
-const { dataDir, initOnly, housekeepingIntervalMs = HOUSEKEEPING_INTERVAL_MS } = workerData as WorkerData;
+const { dataDir, initOnly, housekeepingIntervalMs = HOUSEKEEPING_INTERVAL_MS, checkpointWalBytes } = workerData as WorkerData;
 
 const keepText = (value: string) => value;
 const BACKGROUND_MAX_WAIT_MS = 50;
@@ -96,7 +96,7 @@ async function main() {
     return;
   }
   const prepared = new PreparedStatements(pg);
-  const housekeeping = new Housekeeping(pg, (report) => send({ housekeeping: report }));
+  const housekeeping = new Housekeeping(pg, (report) => send({ housekeeping: report }), checkpointWalBytes);
   const subs = new Map<number, () => Promise<void>>();
   const lanes: Work[][] = [[], []];
   const arrived = new WeakMap<Work, number>();
