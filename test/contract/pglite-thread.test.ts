@@ -118,6 +118,30 @@ describe('PGlite on its own thread', () => {
     assert.equal(order[0], 'live', order.join(','));
   });
 
+  test('a transaction opened as live work is live to its end, its first statement sent after an await', async () => {
+    const order: string[] = [];
+    const tx = await holdTransaction();
+    const background = Array.from({ length: 20 }, (_, i) => pg.query('select pg_sleep(0.002)').then(() => order.push(`bg${i}`)));
+    // As the intake does: the transaction starts synchronously, its statements (and BEGIN with them) later.
+    const live = asLiveDatabaseWork(() =>
+      pg.transaction(async (t) => {
+        await new Promise((r) => setTimeout(r, 5));
+        await t.query('select 1');
+        order.push('live');
+      }),
+    );
+    const after = (async () => {
+      await new Promise((r) => setTimeout(r, 1));
+      await pg.query('select 1');
+      order.push('not live');
+    })();
+    await new Promise((r) => setTimeout(r, 30));
+    tx.release();
+    await Promise.all([tx.done, ...background, live, after]);
+    assert.equal(order[0], 'live', order.join(','));
+    assert.ok(order.indexOf('not live') > order.indexOf('bg19'), `work started later is background work: ${order.join(',')}`);
+  });
+
   test('background work that waited long goes first, so a stream of live work cannot starve it', async () => {
     const order: string[] = [];
     const tx = await holdTransaction();
