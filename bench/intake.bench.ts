@@ -6,7 +6,7 @@
 // The two are measured in alternating slices (bare, ours, bare, ours, …) after a warm-up of each,
 // so that other work on the machine during the run weighs on both alike instead of on whichever
 // happened to run at that moment.
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -17,6 +17,7 @@ import { processCpuMs } from './lib/proc-cpu.ts';
 import { runLoad, type LoadOptions } from './lib/run-load.ts';
 import { percentile } from './lib/stats.ts';
 import { serveNodeFlags } from './lib/serve-node-flags.ts';
+import { startChild, stopChild } from './lib/start-child.ts';
 
 const CONCURRENCY = 16;
 /** Measured time per server, split into SLICES alternating slices. */
@@ -32,22 +33,6 @@ const OPEN_RATE = Number(process.env.INTAKE_OPEN_RATE ?? 200);
 const OPEN_MS = 5000;
 /** Sent at the open-loop rate before those 5 s, not counted. */
 const OPEN_WARMUP_MS = 1000;
-
-function startChild(args: string[], env: Record<string, string>, ready: RegExp, nodeArgs: string[] = []): Promise<{ child: ChildProcess; out: () => string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [...nodeArgs, '--import', 'tsx', ...args], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
-    let out = '';
-    const onData = (d: Buffer) => {
-      out += d;
-      if (ready.test(out)) resolve({ child, out: () => out });
-    };
-    child.stdout!.on('data', onData);
-    child.stderr!.on('data', onData);
-    // Diagnostics (BENCH_DB_STATS) and errors go to stderr: pass them on.
-    child.stderr!.pipe(process.stderr);
-    child.on('exit', (code) => reject(new Error(`exited ${code}: ${out.slice(-2000)}`)));
-  });
-}
 
 /** Accumulates the slices run against one server, with the server's CPU time spent on them. */
 class Totals {
@@ -116,9 +101,7 @@ export default async function intakeBench() {
   const oursOpen = await runLoad(openLoad(oursUrl));
   bare.child.kill();
   // Wait for a clean exit, so a profile asked for by INTAKE_APP_NODE_ARGS is written.
-  const exited = new Promise((r) => app.child.once('exit', r));
-  app.child.kill('SIGTERM');
-  await exited;
+  await stopChild(app.child);
   rmSync(dataDir, { recursive: true, force: true });
 
   const b = bareTotals.result();

@@ -2,9 +2,9 @@
 // share the connector's event loop: MoySklad is a remote service, and answering a 1 000-row page
 // (filtering, sorting, serialising) is its CPU, not ours. Talked to over HTTP like any MoySklad;
 // counters through its /__sandbox admin API.
-import { spawn, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import type { MoyskladSandboxOptions } from '../../src/sandbox/moysklad/index.ts';
+import { startChild, stopChild } from './start-child.ts';
 
 export type SandboxProcess = {
   baseJsonUrl: string;
@@ -16,18 +16,8 @@ export type SandboxProcess = {
 };
 
 export async function startSandboxProcess(opts: MoyskladSandboxOptions): Promise<SandboxProcess> {
-  const child: ChildProcess = spawn(process.execPath, ['--import', 'tsx', fileURLToPath(new URL('./moysklad-sandbox-child.ts', import.meta.url)), JSON.stringify(opts)], {
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
-  const ready = await new Promise<{ url: string; baseJsonUrl: string; account: SandboxProcess['account'] }>((resolve, reject) => {
-    let out = '';
-    child.stdout!.on('data', (d) => {
-      out += d;
-      const line = /^READY (.*)$/m.exec(out);
-      if (line) resolve(JSON.parse(line[1]!));
-    });
-    child.once('exit', (code) => reject(new Error(`MoySklad sandbox process exited ${code}`)));
-  });
+  const { child, out } = await startChild([fileURLToPath(new URL('./moysklad-sandbox-child.ts', import.meta.url)), JSON.stringify(opts)], {}, /^READY .*\n/m);
+  const ready = JSON.parse(/^READY (.*)$/m.exec(out())![1]!) as { url: string; baseJsonUrl: string; account: SandboxProcess['account'] };
   const admin = `${ready.url}/__sandbox`;
   return {
     baseJsonUrl: ready.baseJsonUrl,
@@ -41,10 +31,6 @@ export async function startSandboxProcess(opts: MoyskladSandboxOptions): Promise
       if (!res.ok) throw new Error(`sandbox counters: ${res.status}`);
       return (await res.json()) as Awaited<ReturnType<SandboxProcess['counters']>>;
     },
-    async close() {
-      const exited = new Promise((r) => child.once('exit', r));
-      child.kill('SIGTERM');
-      await exited;
-    },
+    close: () => stopChild(child),
   };
 }

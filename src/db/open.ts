@@ -8,9 +8,7 @@ import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
 import pg from 'pg';
 import type { PGlite } from '@electric-sql/pglite';
 import { ThreadedPGlite } from './pglite-thread/index.ts';
-import * as schema from './schema/index.ts';
 
-export type Schema = typeof schema;
 /**
  * Without drizzle's relational query API (`db.query.*`, unused here): given the schema, drizzle
  * builds a query builder for every table in every transaction it opens — ~10 KB of garbage per

@@ -25,7 +25,7 @@ const ANALYZE_SCALE = 0.1;
  * WAL written since the last checkpoint beyond which housekeeping makes one. PostgreSQL's
  * checkpointer is a background process, and PGlite has none: measured, the checkpoint never moved
  * while 270 MB of WAL piled up (whatever max_wal_size said), so the data directory grew without
- * bound and a restart would replay all of it. A CHECKPOINT holds this thread for ~30–50 ms (it
+ * bound and a restart would replay all of it. A CHECKPOINT holds this thread for ~25–50 ms (it
  * writes at most shared_buffers' 32 MB); at 64 MB that is every few minutes under heavy intake.
  */
 export const CHECKPOINT_WAL_BYTES = 64 * 1024 * 1024;
@@ -89,16 +89,15 @@ export class Housekeeping {
       where c.relkind = 'r' and n.nspname not in ('pg_catalog', 'information_schema', 'pg_toast')`);
     for (const t of rows) {
       const action = maintenanceFor(t);
-      if (action) this.steps.push(() => this.maintain(`${quoteIdent(t.schema)}.${quoteIdent(t.name)}`, action));
+      if (action) {
+        const table = `${quoteIdent(t.schema)}.${quoteIdent(t.name)}`;
+        this.steps.push(() => this.run(`${action} ${table}`, table, action));
+      }
     }
     const { rows: [wal] } = await this.pg.query<{ bytes: number }>(
       'select pg_wal_lsn_diff(pg_current_wal_lsn(), checkpoint_lsn)::float8 as bytes from pg_control_checkpoint()',
     );
     if (wal && wal.bytes >= this.checkpointWalBytes) this.steps.push(() => this.run('CHECKPOINT', '(all)', 'CHECKPOINT'));
-  }
-
-  private maintain(table: string, action: string): Promise<void> {
-    return this.run(`${action} ${table}`, table, action);
   }
 
   private async run(statement: string, table: string, action: string): Promise<void> {
